@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults to an empty environment", () => {
+    const config = loadConfig({}, "/srv/assay");
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.dataDir).toBe("/srv/assay/data");
+    expect(config.database).toEqual({ kind: "embedded", dir: "/srv/assay/data/pglite" });
+    expect(config.nodeEnv).toBe("development");
+    expect(config.panelEnabled).toBe(true);
+    expect(config.bodyLimitBytes).toBe(1024 * 1024);
+  });
+
+  it("chooses PostgreSQL when DATABASE_URL is set, with the pool size from config", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://u@db:5432/assay", DATABASE_POOL_SIZE: "7" });
+    expect(config.database).toMatchObject({ kind: "postgresql", url: "postgresql://u@db:5432/assay", poolSize: 7 });
+  });
+
+  it("turns the panel off in production unless asked for", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).panelEnabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", PANEL_ENABLED: "true" }).panelEnabled).toBe(true);
+  });
+
+  it("reports every problem at once, each with the variable's name", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: "seventy",
+        DATABASE_URL: "mysql://nope",
+        LOG_LEVEL: "loud",
+        FIRST_SUPERUSER_EMAIL: "admin@example.com",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    const names = problems.map((p) => p.split(":")[0]);
+    expect(names).toEqual(expect.arrayContaining(["PORT", "DATABASE_URL", "LOG_LEVEL", "FIRST_SUPERUSER_PASSWORD"]));
+    expect(problems).toHaveLength(4);
+    expect((error as Error).message).toContain("PORT");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" }).database.kind).toBe("embedded");
+  });
+
+  it("keeps absolute data folders and resolves relative ones against the invocation folder", () => {
+    expect(loadConfig({ DATA_DIR: "/var/lib/assay" }).dataDir).toBe("/var/lib/assay");
+    expect(loadConfig({ DATA_DIR: "state" }, "/home/me").dataDir).toBe("/home/me/state");
+  });
+});

@@ -1,0 +1,107 @@
+/** Server lifecycle: config -> dependencies -> serve -> migrate -> graceful shutdown. */
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Config } from "./config.js";
+import type { Deps, Readiness } from "./context.js";
+import { type Database, openEmbedded, openPostgres } from "./db/database.js";
+import { applyPendingMigrations } from "./db/migrator.js";
+import { createApp } from "./http/app.js";
+import { randomIds, systemClock } from "./lib/clock.js";
+import { createLogger, type Logger } from "./lib/logger.js";
+import { recordInstallation } from "./modules/system/system.service.js";
+
+export const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: Deps;
+  /** Resolves once start-up migrations are applied. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the store named by the config (embedded PGlite folder or PostgreSQL pool). */
+export async function openDatabase(config: Config): Promise<Database> {
+  const store = config.database;
+  return store.kind === "embedded"
+    ? openEmbedded(store.dir)
+    : openPostgres({ url: store.url, poolSize: store.poolSize, connectTimeoutMs: store.connectTimeoutMs });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Applies migrations, retrying with backoff while the database is unreachable: the process
+ * stays up (liveness) and reports not-ready until it succeeds.
+ */
+async function migrateUntilDone(db: Database, readiness: Readiness, logger: Logger): Promise<void> {
+  for (let attempt = 0; !readiness.shuttingDown; attempt++) {
+    try {
+      const applied = await applyPendingMigrations(db);
+      await recordInstallation(db, systemClock);
+      readiness.migrated = true;
+      readiness.migrationError = undefined;
+      logger.info({ applied }, applied.length > 0 ? "migrations applied" : "database schema up to date");
+      return;
+    } catch (error) {
+      readiness.migrationError = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      logger.error({ err: error, attempt }, "migration failed; retrying");
+      await delay(Math.min(30_000, 500 * 2 ** attempt));
+    }
+  }
+}
+
+/** Starts Assay; `logger` overrides the JSON logger (tests pass a silent one). */
+export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config);
+  const readiness: Readiness = { migrated: false, migrationError: undefined, shuttingDown: false };
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock: systemClock,
+    ids: randomIds,
+    startedAt: new Date(),
+    readiness,
+    version: VERSION,
+  };
+  const app = createApp(deps);
+  // serve() without TLS or HTTP/2 options makes a plain node:http server.
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    s.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: db.kind }, "Assay listening");
+  const ready = migrateUntilDone(db, readiness, logger);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      readiness.shuttingDown = true;
+      logger.info("shutting down: no new connections, finishing requests in flight");
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, config.shutdownTimeoutMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await ready.catch(() => undefined);
+      await db.close();
+      logger.info("stopped");
+    })();
+    return closing;
+  };
+  return { url, port, deps, ready, close };
+}
