@@ -86,13 +86,17 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       readiness.shuttingDown = true;
       logger.info("shutting down: no new connections, finishing requests in flight");
       await new Promise<void>((resolve) => {
+        // Keep-alive connections go idle as their last response ends; close each one then.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
         const force = setTimeout(() => {
+          clearInterval(sweep);
           server.closeAllConnections();
           resolve();
         }, config.shutdownTimeoutMs);
         force.unref();
         server.close(() => {
           clearTimeout(force);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

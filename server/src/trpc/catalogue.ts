@@ -24,7 +24,8 @@ interface ProcedureDef {
 }
 
 function toJsonSchema(schema: unknown, io: "input" | "output"): unknown {
-  if (!(schema instanceof z.ZodType)) return null;
+  // A procedure without input (z.void()) has no schema to fill in.
+  if (!(schema instanceof z.ZodType) || schema instanceof z.ZodVoid) return null;
   try {
     return z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
   } catch {

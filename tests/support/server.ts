@@ -1,0 +1,233 @@
+/**
+ * Starts the real Assay server (`assay serve` through tsx) as a child process on a random
+ * port and a temporary DATA_DIR, reads its pino JSON log lines, and stops it with SIGTERM.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+/** server/ of this repository, found from this file (tsx resolves from its node_modules). */
+export const SERVER_DIR = fileURLToPath(new URL("../../server/", import.meta.url));
+const CLI = join(SERVER_DIR, "src", "cli.ts");
+const START_TIMEOUT_MS = 30_000;
+const KILL_AFTER_MS = 10_000;
+
+/** Variables the server's config reads; the parent's values must not leak into a test server. */
+const CONFIG_VARS = [
+  "NODE_ENV",
+  "PORT",
+  "HOST",
+  "DATA_DIR",
+  "DATABASE_URL",
+  "DATABASE_POOL_SIZE",
+  "DATABASE_CONNECT_TIMEOUT_MS",
+  "REDIS_URL",
+  "LOG_LEVEL",
+  "FIRST_SUPERUSER_EMAIL",
+  "FIRST_SUPERUSER_PASSWORD",
+  "CORS_ORIGINS",
+  "BODY_LIMIT_BYTES",
+  "PANEL_ENABLED",
+  "DOCS_ENABLED",
+  "SHUTDOWN_TIMEOUT_MS",
+  "PUBLIC_URL",
+  "INIT_CWD",
+];
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  [key: string]: unknown;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartOptions {
+  /** Extra environment; wins over the defaults (NODE_ENV=test, LOG_LEVEL=info...). */
+  env?: Record<string, string>;
+  /** Use this folder as DATA_DIR and leave it in place on stop (the caller removes it). */
+  dataDir?: string;
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** Every stdout line that parsed as JSON, in order. */
+  logs: LogLine[];
+  /** Resolves when the process has exited, with its code or signal. */
+  exited: Promise<Exit>;
+  /** Raw stdout and stderr so far, for failure messages. */
+  output(): string;
+  /** Resolves with the first log line (already seen or yet to come) matching `test`. */
+  waitForLog(test: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** SIGTERM, then SIGKILL after 10 s; removes the temp DATA_DIR it created. Idempotent. */
+  stop(): Promise<Exit>;
+}
+
+/** A fresh temporary folder; remove it with `removeDir`. */
+export function makeTempDir(prefix = "assay-test-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Removes a data folder and, in a PostgreSQL run, the database that stood for it. */
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  const admin = process.env.TEST_DATABASE_URL;
+  if (admin) await adminQuery(admin, `DROP DATABASE IF EXISTS "${databaseFor(dir)}" WITH (FORCE)`);
+}
+
+// With TEST_DATABASE_URL, servers run on PostgreSQL: one database per data folder, so a
+// restart on the same folder finds the same data, as it would on the embedded store.
+function databaseFor(dataDir: string): string {
+  return `assay_bb_${createHash("sha256").update(dataDir).digest("hex").slice(0, 16)}`;
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgresUrlFor(dataDir: string, adminUrl: string): Promise<string> {
+  const name = databaseFor(dataDir);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
+    if (error.code !== "42P04") throw error; // Already there: a restart on the same folder.
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const live = new Set<ChildProcess>();
+// Never leave a server behind if the test process dies before its afterAll runs.
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
+/** Spawns `assay serve` and resolves once it logged "Assay listening" with its url. */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await makeTempDir());
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of CONFIG_VARS) delete env[name];
+  Object.assign(env, { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "test", LOG_LEVEL: "info" });
+  Object.assign(env, options.env);
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl && options.env?.DATABASE_URL === undefined) env.DATABASE_URL = await postgresUrlFor(dataDir, adminUrl);
+
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve"], {
+    cwd: SERVER_DIR,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  let raw = "";
+  const logs: LogLine[] = [];
+  const watchers = new Set<(line: LogLine) => void>();
+  const exited = new Promise<Exit>((resolve) => {
+    child.once("exit", (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    raw += chunk.toString();
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (text) => {
+    raw += `${text}\n`;
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      return;
+    }
+    logs.push(line);
+    for (const watch of watchers) watch(line);
+  });
+
+  const output = () => raw;
+  const waitForLog = (test: (line: LogLine) => boolean, timeoutMs = START_TIMEOUT_MS) => {
+    const seen = logs.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<LogLine>((resolve, reject) => {
+      const done = (error: Error | undefined, line?: LogLine) => {
+        clearTimeout(timer);
+        watchers.delete(watch);
+        if (line) resolve(line);
+        else reject(error);
+      };
+      const watch = (line: LogLine) => {
+        if (test(line)) done(undefined, line);
+      };
+      const timer = setTimeout(() => done(new Error(`log line not seen in ${timeoutMs} ms:\n${raw}`)), timeoutMs);
+      watchers.add(watch);
+      void exited.then(() => setImmediate(() => done(new Error(`server exited before the log line:\n${raw}`))));
+    });
+  };
+
+  let stopping: Promise<Exit> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (ownsDir) await removeDir(dataDir);
+      return exited;
+    })();
+    return stopping;
+  };
+
+  try {
+    const listening = await waitForLog((line) => line.msg === "Assay listening", START_TIMEOUT_MS);
+    if (typeof listening.url !== "string") throw new Error(`"Assay listening" without a url:\n${raw}`);
+    return { url: listening.url, dataDir, child, logs, exited, output, waitForLog, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Polls GET /health/ready until it answers 200 (30 s by default). */
+export async function waitUntilReady(url: string, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      last = `${res.status} ${await res.text()}`;
+      if (res.status === 200) return;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url}/health/ready not 200 within ${timeoutMs} ms; last: ${last}`);
+}
+
+/** Starts a server and waits until it is ready. */
+export async function startReadyServer(options: StartOptions = {}): Promise<TestServer> {
+  const server = await startServer(options);
+  try {
+    await waitUntilReady(server.url);
+  } catch (error) {
+    await server.stop();
+    throw new Error(`${(error as Error).message}\n${server.output()}`);
+  }
+  return server;
+}
