@@ -118,7 +118,11 @@ function select(proc) {
         "div",
         {},
         el("h3", {}, "Input schema"),
-        el("pre", { "data-testid": "input-schema" }, proc.inputSchema ? JSON.stringify(proc.inputSchema, null, 2) : "No input"),
+        el(
+          "pre",
+          { "data-testid": "input-schema" },
+          proc.inputSchema ? JSON.stringify(proc.inputSchema, null, 2) : "No input",
+        ),
       ),
       el(
         "div",
