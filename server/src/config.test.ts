@@ -18,9 +18,24 @@ describe("loadConfig", () => {
     expect(config.database).toMatchObject({ kind: "postgresql", url: "postgresql://u@db:5432/assay", poolSize: 7 });
   });
 
-  it("turns the panel off in production unless asked for", () => {
-    expect(loadConfig({ NODE_ENV: "production" }).panelEnabled).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production", PANEL_ENABLED: "true" }).panelEnabled).toBe(true);
+  it("turns the panel and open registration off in production unless asked for", () => {
+    const production = { NODE_ENV: "production", ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(loadConfig(production).panelEnabled).toBe(false);
+    expect(loadConfig(production).auth.registrationOpen).toBe(false);
+    expect(loadConfig({ ...production, PANEL_ENABLED: "true" }).panelEnabled).toBe(true);
+    expect(loadConfig({}).auth.registrationOpen).toBe(true);
+  });
+
+  it("refuses to start in production without an encryption key, or with a malformed one", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/ENCRYPTION_KEY: required in production/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
+  });
+
+  it("reads rate limits written as count/period", () => {
+    const config = loadConfig({ RATE_LIMIT_LOGIN_PER_IP: "5/10s", RATE_LIMIT_REGISTER_PER_IP: "3/h" });
+    expect(config.auth.rateLimits.loginPerIp).toEqual({ points: 5, durationSeconds: 10 });
+    expect(config.auth.rateLimits.registerPerIp).toEqual({ points: 3, durationSeconds: 3600 });
+    expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_IP: "lots" })).toThrow(/RATE_LIMIT_LOGIN_PER_IP/);
   });
 
   it("reports every problem at once, each with the variable's name", () => {

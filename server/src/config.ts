@@ -19,6 +19,22 @@ const commaList = z.string().transform((v) =>
 const positiveInt = (fallback: number) =>
   z.coerce.number({ error: "must be a number" }).int().positive().default(fallback);
 
+const base64Key = z.string().refine((v) => Buffer.from(v, "base64").length === 32, {
+  error: "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+});
+
+/** A rate like `20/1m`: at most 20 in any minute (`s`, `m` or `h`). */
+const rate = z
+  .string()
+  .regex(/^\d+\/\d*[smh]$/, { error: "must look like 20/1m (count/period in s, m or h)" })
+  .transform((v) => {
+    const [count, period] = v.split("/") as [string, string];
+    const unit = period.slice(-1);
+    const amount = Number(period.slice(0, -1) || "1");
+    const seconds = amount * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
+    return { points: Number(count), durationSeconds: seconds };
+  });
+
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/.+/, { error: "must be a postgres:// or postgresql:// URL" })
@@ -45,7 +61,39 @@ const envSchema = z.object({
   DOCS_ENABLED: booleanFlag.default(true),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   PUBLIC_URL: z.url({ error: "must be a URL" }).optional(),
+  APP_URL: z.url({ error: "must be a URL" }).optional(),
+  REGISTRATION_OPEN: booleanFlag.optional(),
+  ENCRYPTION_KEY: base64Key.optional(),
+  ENCRYPTION_KEYS_PREVIOUS: commaList.pipe(z.array(base64Key)).default([]),
+  JWT_ALGORITHM: z.enum(["EdDSA", "ES256"]).default("EdDSA"),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).default("assay-api"),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number({ error: "must be a number" }).int().min(0).max(60).default(0),
+  SESSION_CACHE_TTL_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(30_000),
+  ARGON2_MEMORY_KIB: z.coerce.number({ error: "must be a number" }).int().min(19_456).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number({ error: "must be a number" }).int().min(2).default(2),
+  ARGON2_PARALLELISM: z.coerce.number({ error: "must be a number" }).int().min(1).default(1),
+  LOCKOUT_THRESHOLD: positiveInt(10),
+  LOCKOUT_WINDOW_SECONDS: positiveInt(15 * 60),
+  LOCKOUT_DURATION_SECONDS: positiveInt(15 * 60),
+  LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
+  RATE_LIMIT_LOGIN_PER_IP: rate.default({ points: 30, durationSeconds: 60 }),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: rate.default({ points: 10, durationSeconds: 60 }),
+  RATE_LIMIT_REFRESH_PER_IP: rate.default({ points: 120, durationSeconds: 60 }),
+  RATE_LIMIT_REGISTER_PER_IP: rate.default({ points: 10, durationSeconds: 3600 }),
+  RATE_LIMIT_RESET_PER_IP: rate.default({ points: 10, durationSeconds: 3600 }),
+  RATE_LIMIT_RESET_PER_ACCOUNT: rate.default({ points: 3, durationSeconds: 3600 }),
+  CLEANUP_INTERVAL_SECONDS: positiveInt(3600),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, { error: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Assay <no-reply@assay.local>"),
 });
+
+export type Rate = { points: number; durationSeconds: number };
 
 export type Env = z.input<typeof envSchema>;
 
@@ -67,6 +115,33 @@ export interface Config {
   docsEnabled: boolean;
   shutdownTimeoutMs: number;
   publicUrl: string | undefined;
+  /** Where the SPA lives: links in mails point here. */
+  appUrl: string;
+  auth: {
+    registrationOpen: boolean;
+    /** Base64 32-byte key; undefined means "generate one in DATA_DIR" (refused in production). */
+    encryptionKey: string | undefined;
+    previousEncryptionKeys: string[];
+    jwtAlgorithm: "EdDSA" | "ES256";
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    refreshReuseGraceSeconds: number;
+    sessionCacheTtlMs: number;
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    lockout: { threshold: number; windowSeconds: number; durationSeconds: number; maxSeconds: number };
+    rateLimits: {
+      loginPerIp: Rate;
+      loginPerAccount: Rate;
+      refreshPerIp: Rate;
+      registerPerIp: Rate;
+      resetPerIp: Rate;
+      resetPerAccount: Rate;
+    };
+    cleanupIntervalSeconds: number;
+  };
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per variable. */
@@ -88,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (present.FIRST_SUPERUSER_EMAIL && !present.FIRST_SUPERUSER_PASSWORD) {
     problems.push("FIRST_SUPERUSER_PASSWORD: required when FIRST_SUPERUSER_EMAIL is set");
+  }
+  if (present.NODE_ENV === "production" && !present.ENCRYPTION_KEY) {
+    problems.push("ENCRYPTION_KEY: required in production (openssl rand -base64 32)");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -119,5 +197,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docsEnabled: e.DOCS_ENABLED,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     publicUrl: e.PUBLIC_URL,
+    appUrl: (e.APP_URL ?? e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ""),
+    auth: {
+      registrationOpen: e.REGISTRATION_OPEN ?? !isProduction,
+      encryptionKey: e.ENCRYPTION_KEY,
+      previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS,
+      jwtAlgorithm: e.JWT_ALGORITHM,
+      issuer: e.JWT_ISSUER ?? e.PUBLIC_URL ?? "assay",
+      audience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
+      sessionCacheTtlMs: e.SESSION_CACHE_TTL_MS,
+      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      lockout: {
+        threshold: e.LOCKOUT_THRESHOLD,
+        windowSeconds: e.LOCKOUT_WINDOW_SECONDS,
+        durationSeconds: e.LOCKOUT_DURATION_SECONDS,
+        maxSeconds: e.LOCKOUT_MAX_SECONDS,
+      },
+      rateLimits: {
+        loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+        loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+        refreshPerIp: e.RATE_LIMIT_REFRESH_PER_IP,
+        registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
+        resetPerIp: e.RATE_LIMIT_RESET_PER_IP,
+        resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
+      },
+      cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
+    },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   };
 }

@@ -7,9 +7,10 @@ import type { Config } from "./config.js";
 import type { Deps, Readiness } from "./context.js";
 import { type Database, openEmbedded, openPostgres } from "./db/database.js";
 import { applyPendingMigrations } from "./db/migrator.js";
+import { buildDeps } from "./deps.js";
 import { createApp } from "./http/app.js";
-import { randomIds, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { ensureFirstSuperuser } from "./modules/auth/first-superuser.js";
 import { recordInstallation } from "./modules/system/system.service.js";
 
 export const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
@@ -33,15 +34,23 @@ export async function openDatabase(config: Config): Promise<Database> {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
+/** What start-up does once the schema is current: installation record, keys, first superuser. */
+async function prepare(deps: Deps): Promise<void> {
+  await recordInstallation(deps.db, deps.clock);
+  await deps.auth.keys.init();
+  await ensureFirstSuperuser(deps);
+}
+
 /**
  * Applies migrations, retrying with backoff while the database is unreachable: the process
  * stays up (liveness) and reports not-ready until it succeeds.
  */
-async function migrateUntilDone(db: Database, readiness: Readiness, logger: Logger): Promise<void> {
+async function migrateUntilDone(deps: Deps): Promise<void> {
+  const { db, readiness, logger } = deps;
   for (let attempt = 0; !readiness.shuttingDown; attempt++) {
     try {
       const applied = await applyPendingMigrations(db);
-      await recordInstallation(db, systemClock);
+      await prepare(deps);
       readiness.migrated = true;
       readiness.migrationError = undefined;
       logger.info({ applied }, applied.length > 0 ? "migrations applied" : "database schema up to date");
@@ -59,16 +68,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config);
   const readiness: Readiness = { migrated: false, migrationError: undefined, shuttingDown: false };
-  const deps: Deps = {
-    config,
-    db,
-    logger,
-    clock: systemClock,
-    ids: randomIds,
-    startedAt: new Date(),
-    readiness,
-    version: VERSION,
-  };
+  const built = await buildDeps({ config, db, logger, readiness, version: VERSION });
+  const { deps } = built;
   const app = createApp(deps);
   // serve() without TLS or HTTP/2 options makes a plain node:http server.
   const server = await new Promise<Server>((resolve, reject) => {
@@ -78,7 +79,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: db.kind }, "Assay listening");
-  const ready = migrateUntilDone(db, readiness, logger);
+  const ready = migrateUntilDone(deps);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -102,6 +103,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         server.closeIdleConnections();
       });
       await ready.catch(() => undefined);
+      await built.dispose();
       await db.close();
       logger.info("stopped");
     })();

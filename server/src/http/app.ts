@@ -100,7 +100,17 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
     await next();
   };
 
+  // Headers a procedure asked for (Retry-After...), whichever door it was called through.
+  app.use(async (c, next) => {
+    await next();
+    const ctx = c.get("appContext");
+    if (ctx) for (const [name, value] of ctx.responseHeaders) c.res.headers.set(name, value);
+  });
+
   app.route("/health", healthRoutes(deps));
+  app.get("/.well-known/jwks.json", (c) =>
+    c.json(deps.auth.keys.jwks(), 200, { "cache-control": "public, max-age=300" }),
+  );
 
   app.use("/trpc/*", whenReady);
   app.use(

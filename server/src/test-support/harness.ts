@@ -1,53 +1,122 @@
 /**
- * Integration-test harness: a fresh migrated database, the real dependencies, a tRPC caller
- * and the Hono app (for in-process HTTP requests through every middleware).
+ * Integration-test harness: a fresh migrated database, the real dependencies (with a clock
+ * tests can move), a tRPC caller and the Hono app (for in-process HTTP requests through
+ * every middleware), plus shortcuts to create accounts and sign in.
  */
 import { type Config, loadConfig } from "../config.js";
 import { type Context, createRequestContext, type Deps } from "../context.js";
 import { createTestDatabase } from "../db/test-database.js";
+import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
-import { randomIds, systemClock } from "../lib/clock.js";
 import { createLogger } from "../lib/logger.js";
 import { createCallerFactory } from "../trpc/init.js";
 import { appRouter } from "../trpc/router.js";
 
 const createCaller = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof createCaller>;
+
+/** A fixed key so tests never write key files. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+
+/** Real time plus an offset that tests move forward. */
+export class TestClock {
+  #offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  advance(seconds: number): void {
+    this.#offsetMs += seconds * 1000;
+  }
+}
+
+export interface TestAccount {
+  id: string;
+  email: string;
+  password: string;
+}
 
 export interface Harness {
   deps: Deps;
-  /** A tRPC caller acting as an anonymous client from 127.0.0.1. */
-  caller(overrides?: Partial<Context["req"]>): ReturnType<typeof createCaller>;
+  clock: TestClock;
+  /** A tRPC caller; `req` overrides the request facts (headers carry the bearer token). */
+  caller(req?: Partial<Context["req"]>): Caller;
+  /** A caller sending `Authorization: Bearer <token>`. */
+  as(accessToken: string, req?: Partial<Context["req"]>): Caller;
   app: ReturnType<typeof createApp>;
+  /** Creates an account directly in the database. */
+  createUser(options?: {
+    email?: string;
+    password?: string;
+    role?: "admin" | "analyst" | "viewer";
+    isSuperuser?: boolean;
+    name?: string;
+  }): Promise<TestAccount>;
+  /** Signs in through auth.login and returns the token pair. */
+  login(
+    account: Pick<TestAccount, "email" | "password">,
+    req?: Partial<Context["req"]>,
+  ): ReturnType<Caller["auth"]["login"]>;
   close(): Promise<void>;
 }
 
+let accounts = 0;
+
 /** Builds the harness; `env` overrides configuration variables. */
 export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const config: Config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: "/tmp/assay-unused", ...env });
+  const config: Config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DATA_DIR: "/tmp/assay-unused",
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ...env,
+  });
+  const clock = new TestClock();
   const db = await createTestDatabase();
-  const deps: Deps = {
+  const built = await buildDeps({
     config,
     db,
     logger: createLogger("silent"),
-    clock: systemClock,
-    ids: randomIds,
-    startedAt: new Date(),
     readiness: { migrated: true, migrationError: undefined, shuttingDown: false },
     version: "0.0.0-test",
-  };
+    clock,
+  });
+  const { deps } = built;
+  await deps.auth.keys.init();
+  const caller = (req: Partial<Context["req"]> = {}) =>
+    createCaller(
+      createRequestContext(deps, {
+        requestId: `test-${++accounts}`,
+        ip: "127.0.0.1",
+        userAgent: "vitest",
+        headers: new Headers(),
+        ...req,
+      }),
+    );
   return {
     deps,
-    caller: (overrides = {}) =>
-      createCaller(
-        createRequestContext(deps, {
-          requestId: "test-request",
-          ip: "127.0.0.1",
-          userAgent: "vitest",
-          headers: new Headers(),
-          ...overrides,
-        }),
-      ),
+    clock,
+    caller,
+    as: (token, req = {}) => caller({ ...req, headers: new Headers({ authorization: `Bearer ${token}` }) }),
     app: createApp(deps),
-    close: () => db.close(),
+    async createUser(options = {}) {
+      const n = ++accounts;
+      const email = options.email ?? `user${n}.${Date.now()}@example.com`;
+      const password = options.password ?? `correct horse battery ${n}`;
+      const user = await deps.db.prisma.user.create({
+        data: {
+          email,
+          name: options.name ?? `User ${n}`,
+          passwordHash: await deps.auth.passwords.hash(password),
+          role: options.role ?? "analyst",
+          isSuperuser: options.isSuperuser ?? false,
+        },
+      });
+      return { id: user.id, email, password };
+    },
+    login: (account, req = {}) => caller(req).auth.login({ email: account.email, password: account.password }),
+    close: async () => {
+      await built.dispose();
+      await db.close();
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Context } from "../context.js";
 import { ERROR_CODES, type ErrorCode, type ErrorItem } from "../lib/app-error.js";
 import { mapError } from "../lib/error-mapping.js";
+import { RateLimitedError } from "../lib/rate-limits.js";
 
 /** Per-procedure metadata: the OpenAPI mapping plus Assay's own notes. */
 export type AppMeta = OpenApiMeta & {
@@ -28,6 +29,9 @@ const t = initTRPC
     errorFormatter({ shape, error, ctx, path }) {
       const exposeInternals = ctx?.config.nodeEnv === "development";
       const mapped = mapError(error, exposeInternals);
+      if (error.cause instanceof RateLimitedError) {
+        ctx?.responseHeaders.set("Retry-After", String(error.cause.retryAfterSeconds));
+      }
       if (mapped.unexpected) ctx?.log.error({ err: error.cause ?? error, path }, "procedure failed");
       const data: AppErrorData = {
         code: mapped.code,

@@ -1,5 +1,44 @@
-/** Procedure builders: each one is a guard. Later modules add authed, role(...), orgRole(...). */
-import { baseProcedure } from "./init.js";
+/** Procedure builders: each one is a guard, read at the top of every procedure. */
+import type { Context } from "../context.js";
+import { AppError } from "../lib/app-error.js";
+import type { AuthUser } from "../modules/auth/session-guard.js";
+import { baseProcedure, middleware } from "./init.js";
 
 /** Open to anyone, signed in or not. */
 export const publicProcedure = baseProcedure;
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** The user behind the request's bearer token, checked against the live session. */
+export async function authenticate(ctx: Context): Promise<AuthUser> {
+  const header = ctx.req.headers.get("authorization");
+  if (!header) throw new AppError("AUTH_REQUIRED", "Sign in first: send Authorization: Bearer <access token>");
+  const token = BEARER.exec(header)?.[1];
+  if (!token) throw new AppError("AUTH_TOKEN_INVALID", "Malformed Authorization header");
+  const claims = await ctx.auth.tokens.verify(token);
+  return ctx.auth.sessions.check(claims.sid, claims.sub);
+}
+
+const requireUser = middleware(async ({ ctx, next }) => {
+  const user = await authenticate(ctx);
+  return next({ ctx: { user } });
+});
+
+/** Any signed-in user with a live session. */
+export const authedProcedure = baseProcedure.use(requireUser);
+
+/** Signed-in users holding one of `roles` (superusers always pass). */
+export function roleProcedure(...roles: AuthUser["role"][]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!ctx.user.isSuperuser && !roles.includes(ctx.user.role)) {
+      throw new AppError("FORBIDDEN", "Your role does not allow this");
+    }
+    return next();
+  });
+}
+
+/** Superusers only. */
+export const superuserProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.isSuperuser) throw new AppError("FORBIDDEN", "Superusers only");
+  return next();
+});

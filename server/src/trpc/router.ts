@@ -1,9 +1,19 @@
 /** The root router: one sub-router per capability. Its type is the contract @assay/client imports. */
+import { adminRouter } from "../modules/admin/admin.router.js";
+import { auditRouter } from "../modules/audit/audit.router.js";
+import { authRouter } from "../modules/auth/auth.router.js";
+import { sessionsRouter } from "../modules/sessions/sessions.router.js";
 import { systemRouter } from "../modules/system/system.router.js";
+import { usersRouter } from "../modules/users/users.router.js";
 import { router } from "./init.js";
 
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
+  users: usersRouter,
+  sessions: sessionsRouter,
+  admin: adminRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

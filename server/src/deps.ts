@@ -1,0 +1,56 @@
+/** Builds the process-wide dependencies from the configuration (shared by the server and tests). */
+import { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import type { Deps, Readiness } from "./context.js";
+import type { Database } from "./db/database.js";
+import { type Clock, randomIds, systemClock } from "./lib/clock.js";
+import { loadKeyRing } from "./lib/encryption-key.js";
+import type { Logger } from "./lib/logger.js";
+import { createMailer } from "./lib/mail/mailer.js";
+import { RateLimits } from "./lib/rate-limits.js";
+import { createAuthRuntime } from "./modules/auth/auth-runtime.js";
+
+export interface BuiltDeps {
+  deps: Deps;
+  redis: Redis | undefined;
+  /** Closes what the dependencies own besides the database (Redis). */
+  dispose(): Promise<void>;
+}
+
+export async function buildDeps(options: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  readiness: Readiness;
+  version: string;
+  clock?: Clock;
+}): Promise<BuiltDeps> {
+  const { config, db, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  // A Redis outage must degrade (memory fallbacks), not crash the process.
+  redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
+  const ring = await loadKeyRing(config);
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock,
+    ids: randomIds,
+    startedAt: clock.now(),
+    readiness: options.readiness,
+    version: options.version,
+    auth: createAuthRuntime(config, db, clock, ring),
+    limits: new RateLimits(config.auth.rateLimits, redis),
+    mailer: createMailer(db, config.mail, logger),
+  };
+  return {
+    deps,
+    redis,
+    async dispose() {
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { PASSWORD_MAX } from "./passwords.js";
+
+export const emailSchema = z
+  .email({ error: "must be an email address" })
+  .max(254)
+  .transform((v) => v.trim().toLowerCase());
+// Length and strength are checked by the policy (with a clear message); this only bounds the input.
+export const passwordSchema = z.string().min(1, { error: "is required" }).max(PASSWORD_MAX);
+export const roleSchema = z.enum(["admin", "analyst", "viewer"]);
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    avatarUrl: z.string().nullable(),
+    role: roleSchema,
+    isSuperuser: z.boolean(),
+    isActive: z.boolean(),
+    createdAt: z.iso.datetime(),
+    lastLoginAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "User" });
+
+export const tokenPairSchema = z
+  .object({
+    mfaRequired: z.literal(false),
+    tokenType: z.literal("Bearer"),
+    accessToken: z.string(),
+    accessTokenExpiresAt: z.iso.datetime(),
+    expiresIn: z.number().int().describe("Seconds until the access token expires"),
+    refreshToken: z.string(),
+    refreshTokenExpiresAt: z.iso.datetime(),
+    sessionId: z.uuid(),
+    user: userSchema,
+  })
+  .meta({ id: "TokenPair" });
+
+export const registerInput = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string().trim().min(1).max(120),
+});
+
+export const loginInput = z.object({ email: emailSchema, password: passwordSchema });
+export const refreshInput = z.object({ refreshToken: z.string().min(1).max(200) });
+export const changePasswordInput = z.object({ currentPassword: passwordSchema, newPassword: passwordSchema });
+export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
+
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  avatarUrl: string | null;
+  role: "admin" | "analyst" | "viewer";
+  isSuperuser: boolean;
+  isActive: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+};
+
+/** A user row as the API shows it (never the hash or lockout counters). */
+export function toUser(row: UserRow): z.infer<typeof userSchema> {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    avatarUrl: row.avatarUrl,
+    role: row.role,
+    isSuperuser: row.isSuperuser,
+    isActive: row.isActive,
+    createdAt: row.createdAt.toISOString(),
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+  };
+}
