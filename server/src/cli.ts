@@ -1,5 +1,6 @@
 /** The `assay` command line: serve, migrate, migration (later issues add seed, import...). */
 import { Command } from "commander";
+import { registerAccountCommands } from "./cli/account-commands.js";
 import { migrateCommand } from "./cli/migrate-command.js";
 import { serveCommand } from "./cli/serve-command.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -39,6 +40,8 @@ program
     console.log(created ? `Created ${created.path}` : "No schema changes: no migration created.");
   });
 
+registerAccountCommands(program, config);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -49,3 +52,5 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+// Open handles (a pool, a Wasm timer) must not keep a finished command alive.
+if (!["serve"].includes(process.argv[2] ?? "")) process.exit(0);

@@ -1,4 +1,5 @@
 /** What every request can reach: the process-wide dependencies plus the request's own facts. */
+import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { Clock, IdSource } from "./lib/clock.js";
@@ -27,6 +28,8 @@ export interface Deps {
   auth: AuthRuntime;
   limits: RateLimits;
   mailer: Mailer;
+  /** Present when REDIS_URL is set. */
+  redis: Redis | undefined;
 }
 
 export interface RequestInfo {

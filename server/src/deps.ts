@@ -9,12 +9,38 @@ import type { Logger } from "./lib/logger.js";
 import { createMailer } from "./lib/mail/mailer.js";
 import { RateLimits } from "./lib/rate-limits.js";
 import { createAuthRuntime } from "./modules/auth/auth-runtime.js";
+import type { Invalidation } from "./modules/auth/session-guard.js";
 
 export interface BuiltDeps {
   deps: Deps;
   redis: Redis | undefined;
   /** Closes what the dependencies own besides the database (Redis). */
   dispose(): Promise<void>;
+}
+
+const INVALIDATION_CHANNEL = "assay:session-invalidations";
+
+/** Revocations on one instance reach every other instance's session cache through Redis. */
+function connectInvalidations(deps: Deps, redis: Redis): Redis {
+  // Queued until connected, and re-subscribed by ioredis after a reconnect.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true });
+  subscriber.on("error", (error) => deps.logger.warn({ err: error }, "redis subscriber error"));
+  deps.auth.sessions.connect({
+    publish: (message) => {
+      redis.publish(INVALIDATION_CHANNEL, JSON.stringify(message)).catch(() => undefined);
+    },
+    subscribe: (handler) => {
+      void subscriber.subscribe(INVALIDATION_CHANNEL).catch(() => undefined);
+      subscriber.on("message", (_channel, text: string) => {
+        try {
+          handler(JSON.parse(text) as Invalidation);
+        } catch {
+          // Not ours: ignore.
+        }
+      });
+    },
+  });
+  return subscriber;
 }
 
 export async function buildDeps(options: {
@@ -45,11 +71,14 @@ export async function buildDeps(options: {
     auth: createAuthRuntime(config, db, clock, ring),
     limits: new RateLimits(config.auth.rateLimits, redis),
     mailer: createMailer(db, config.mail, logger),
+    redis,
   };
+  const subscriber = redis ? connectInvalidations(deps, redis) : undefined;
   return {
     deps,
     redis,
     async dispose() {
+      subscriber?.disconnect();
       redis?.disconnect();
     },
   };

@@ -10,6 +10,7 @@ import { applyPendingMigrations } from "./db/migrator.js";
 import { buildDeps } from "./deps.js";
 import { createApp } from "./http/app.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { scheduleCleanup } from "./modules/auth/cleanup.js";
 import { ensureFirstSuperuser } from "./modules/auth/first-superuser.js";
 import { recordInstallation } from "./modules/system/system.service.js";
 
@@ -35,7 +36,7 @@ export async function openDatabase(config: Config): Promise<Database> {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** What start-up does once the schema is current: installation record, keys, first superuser. */
-async function prepare(deps: Deps): Promise<void> {
+export async function prepare(deps: Deps): Promise<void> {
   await recordInstallation(deps.db, deps.clock);
   await deps.auth.keys.init();
   await ensureFirstSuperuser(deps);
@@ -79,12 +80,16 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: db.kind }, "Assay listening");
-  const ready = migrateUntilDone(deps);
+  let stopCleanup: (() => void) | undefined;
+  const ready = migrateUntilDone(deps).then(() => {
+    if (!readiness.shuttingDown) stopCleanup = scheduleCleanup(deps, config.auth.cleanupIntervalSeconds);
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       readiness.shuttingDown = true;
+      stopCleanup?.();
       logger.info("shutting down: no new connections, finishing requests in flight");
       await new Promise<void>((resolve) => {
         // Keep-alive connections go idle as their last response ends; close each one then.

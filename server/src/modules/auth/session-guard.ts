@@ -23,8 +23,16 @@ interface Entry {
   sessionExpiresAt: number;
 }
 
+/** Carries invalidations to the other instances (Redis pub/sub); absent on a single instance. */
+export interface InvalidationBus {
+  publish(message: Invalidation): void;
+  subscribe(handler: (message: Invalidation) => void): void;
+}
+export type Invalidation = { sessionId: string } | { userId: string };
+
 export class SessionGuard {
   readonly #cache: LRUCache<string, Entry>;
+  #bus: InvalidationBus | undefined;
 
   constructor(
     private readonly db: Database,
@@ -73,15 +81,31 @@ export class SessionGuard {
     return entry.user;
   }
 
-  /** Forgets one session (revoked, or its account changed). */
+  /** Shares invalidations with other instances from now on. */
+  connect(bus: InvalidationBus): void {
+    this.#bus = bus;
+    bus.subscribe((message) => this.#drop(message));
+  }
+
+  /** Forgets one session (revoked, or its account changed), here and on other instances. */
   invalidateSession(sessionId: string): void {
-    this.#cache.delete(sessionId);
+    this.#drop({ sessionId });
+    this.#bus?.publish({ sessionId });
   }
 
   /** Forgets every cached session of a user (role change, deactivation, logout-all). */
   invalidateUser(userId: string): void {
+    this.#drop({ userId });
+    this.#bus?.publish({ userId });
+  }
+
+  #drop(message: Invalidation): void {
+    if ("sessionId" in message) {
+      this.#cache.delete(message.sessionId);
+      return;
+    }
     for (const [sessionId, entry] of this.#cache.entries()) {
-      if (entry.user.id === userId) this.#cache.delete(sessionId);
+      if (entry.user.id === message.userId) this.#cache.delete(sessionId);
     }
   }
 }

@@ -43,14 +43,23 @@ function describe(error: unknown): string {
 }
 
 /** Checks every dependency the API needs; `status` is ok only when all are. */
-export async function checkReadiness(deps: Pick<Deps, "db" | "readiness">): Promise<ReadinessReport> {
+export async function checkReadiness(
+  deps: Pick<Deps, "db" | "readiness"> & { redis?: { ping(): Promise<unknown> } | undefined },
+): Promise<ReadinessReport> {
   const now = () => performance.now();
-  const database = await timed(() => deps.db.query("SELECT 1"), now);
+  const [database, redis] = await Promise.all([
+    timed(() => deps.db.query("SELECT 1"), now),
+    deps.redis ? timed(() => deps.redis?.ping() ?? Promise.resolve(), now) : Promise.resolve(undefined),
+  ]);
   if (database.status === "ok" && !deps.readiness.migrated) {
     database.status = "down";
     database.error = deps.readiness.migrationError ?? "migrations pending";
   }
   const checks: Record<string, DependencyCheck> = { database };
-  const healthy = !deps.readiness.shuttingDown && Object.values(checks).every((c) => c.status === "ok");
+  // Redis is optional: when down, limits and caches fall back to memory, so it is reported
+  // but does not make the instance unready.
+  if (redis) checks.redis = redis;
+  const required = [database];
+  const healthy = !deps.readiness.shuttingDown && required.every((c) => c.status === "ok");
   return { status: healthy ? "ok" : "down", checks };
 }

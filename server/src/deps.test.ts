@@ -1,0 +1,59 @@
+/**
+ * With REDIS_URL, instances share rate-limit counters and session revocations: a logout on
+ * one instance is refused by another's cache right away. Runs where TEST_REDIS_URL is set
+ * (CI sets it to the machine's Redis).
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuiltDeps, buildDeps } from "./deps.js";
+import { createLogger } from "./lib/logger.js";
+import { createHarness, type Harness } from "./test-support/harness.js";
+
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe.runIf(redisUrl)("two instances over one Redis", () => {
+  let h: Harness;
+  let other: BuiltDeps;
+  beforeAll(async () => {
+    h = await createHarness({ REDIS_URL: redisUrl ?? "", RATE_LIMIT_LOGIN_PER_ACCOUNT: "3/1m" });
+    other = await buildDeps({
+      config: h.deps.config,
+      db: h.deps.db,
+      logger: createLogger("silent"),
+      readiness: h.deps.readiness,
+      version: "other",
+      clock: h.clock,
+    });
+    await other.deps.auth.keys.init();
+  });
+  afterAll(async () => {
+    await other.dispose();
+    await h.close();
+  });
+
+  it("a session revoked on one instance is refused by the other's cache", async () => {
+    const account = await h.createUser();
+    const pair = await h.login(account);
+    const claims = await other.deps.auth.tokens.verify(pair.accessToken);
+    await expect(other.deps.auth.sessions.check(claims.sid, claims.sub)).resolves.toMatchObject({ id: account.id });
+    await h.as(pair.accessToken).auth.logout();
+    const deadline = Date.now() + 2000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = await other.deps.auth.sessions.check(claims.sid, claims.sub).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(refused).toBe(true);
+  });
+
+  it("counts login attempts across instances", async () => {
+    const email = `${randomUUID()}@example.com`;
+    await h.deps.limits.consume("loginPerAccount", email);
+    await other.deps.limits.consume("loginPerAccount", email);
+    await h.deps.limits.consume("loginPerAccount", email);
+    await expect(other.deps.limits.consume("loginPerAccount", email)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Background clean-up of expired credentials: refresh tokens and reset tokens past their
+ * expiry, and sessions that ended (expired or revoked) longer ago than the retention, so
+ * admins still see recent revocations while the tables stay small.
+ */
+import type { Deps } from "../../context.js";
+
+/** How long an ended session stays listable for admins. */
+export const ENDED_SESSION_RETENTION_DAYS = 30;
+
+export interface CleanupReport {
+  refreshTokens: number;
+  resetTokens: number;
+  sessions: number;
+}
+
+/** Deletes what expired; safe to run concurrently on several instances. */
+export async function cleanupExpiredCredentials(deps: Pick<Deps, "db" | "clock">): Promise<CleanupReport> {
+  const now = deps.clock.now();
+  const retention = new Date(now.getTime() - ENDED_SESSION_RETENTION_DAYS * 24 * 3600 * 1000);
+  const prisma = deps.db.prisma;
+  const refreshTokens = await prisma.refreshToken.deleteMany({ where: { expiresAt: { lt: now } } });
+  const resetTokens = await prisma.passwordResetToken.deleteMany({
+    where: { OR: [{ expiresAt: { lt: now } }, { usedAt: { not: null } }] },
+  });
+  const sessions = await prisma.session.deleteMany({
+    where: { OR: [{ expiresAt: { lt: retention } }, { revokedAt: { lt: retention } }] },
+  });
+  return { refreshTokens: refreshTokens.count, resetTokens: resetTokens.count, sessions: sessions.count };
+}
+
+/** Runs the clean-up now and then every `intervalSeconds`; returns the stop function. */
+export function scheduleCleanup(deps: Pick<Deps, "db" | "clock" | "logger">, intervalSeconds: number): () => void {
+  const run = () =>
+    cleanupExpiredCredentials(deps)
+      .then((report) => deps.logger.debug({ report }, "expired credentials cleaned up"))
+      .catch((error) => deps.logger.warn({ err: error }, "credential clean-up failed; will retry"));
+  void run();
+  const timer = setInterval(run, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
