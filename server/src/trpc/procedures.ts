@@ -1,6 +1,7 @@
 /** Procedure builders: each one is a guard, read at the top of every procedure. */
 import type { Context } from "../context.js";
 import { AppError } from "../lib/app-error.js";
+import { resolveOrg } from "../modules/acl/access.js";
 import type { AuthUser } from "../modules/auth/session-guard.js";
 import { baseProcedure, middleware } from "./init.js";
 
@@ -41,4 +42,23 @@ export function roleProcedure(...roles: AuthUser["role"][]) {
 export const superuserProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.user.isSuperuser) throw new AppError("FORBIDDEN", "Superusers only");
   return next();
+});
+
+/**
+ * Signed-in members acting in one organization, named by the X-Organization-Id header or
+ * the `organizationId` input field; puts `ctx.org` (with the caller's role) in place.
+ */
+export const orgProcedure = authedProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const raw = (await getRawInput().catch(() => undefined)) as { organizationId?: unknown } | undefined;
+  const fromInput = typeof raw?.organizationId === "string" ? raw.organizationId : undefined;
+  const fromHeader = ctx.req.headers.get("x-organization-id") ?? undefined;
+  if (fromHeader && fromInput && fromHeader !== fromInput) {
+    throw new AppError(
+      "VALIDATION",
+      "X-Organization-Id and organizationId name different organizations",
+      "organizationId",
+    );
+  }
+  const org = await resolveOrg(ctx, ctx.user, fromHeader ?? fromInput);
+  return next({ ctx: { org } });
 });

@@ -1,0 +1,95 @@
+/**
+ * Tenancy and assessment access, resolved in one place: which organization a request acts
+ * in (membership checked), and which role the caller holds on an assessment. Ids from an
+ * organization the caller cannot see answer NOT_FOUND, never FORBIDDEN: existence must not leak.
+ */
+import type { Context } from "../../context.js";
+import { AppError } from "../../lib/app-error.js";
+import type { AuthUser } from "../auth/session-guard.js";
+import {
+  type AssessmentPermission,
+  type AssessmentRole,
+  assessmentCan,
+  effectiveAssessmentRole,
+  type OrgPermission,
+  type OrgRole,
+  orgCan,
+} from "./permissions.js";
+
+export interface OrgScope {
+  id: string;
+  name: string;
+  slug: string;
+  /** The caller's role; superusers act as owner. */
+  role: OrgRole;
+  /** True when the caller is not a member but a superuser acting on the organization. */
+  viaSuperuser: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const orgNotFound = () => new AppError("NOT_FOUND", "Organization not found", "organizationId");
+
+/** The organization `orgId` as `user` may act in it; NOT_FOUND when not a member (or deleted). */
+export async function resolveOrg(
+  ctx: Pick<Context, "db">,
+  user: AuthUser,
+  orgId: string | undefined | null,
+): Promise<OrgScope> {
+  if (!orgId) {
+    throw new AppError(
+      "VALIDATION",
+      "Choose an organization: send X-Organization-Id or organizationId",
+      "organizationId",
+    );
+  }
+  if (!UUID.test(orgId)) throw orgNotFound();
+  const org = await ctx.db.prisma.organization.findFirst({
+    where: { id: orgId, deletedAt: null },
+    select: { id: true, name: true, slug: true, memberships: { where: { userId: user.id }, select: { role: true } } },
+  });
+  if (!org) throw orgNotFound();
+  const membership = org.memberships[0];
+  if (membership) return { id: org.id, name: org.name, slug: org.slug, role: membership.role, viaSuperuser: false };
+  if (user.isSuperuser) return { id: org.id, name: org.name, slug: org.slug, role: "owner", viaSuperuser: true };
+  throw orgNotFound();
+}
+
+/** Throws FORBIDDEN unless the caller's org role grants `permission`. */
+export function requireOrgPermission(org: OrgScope, permission: OrgPermission): void {
+  if (!orgCan(org.role, permission))
+    throw new AppError("FORBIDDEN", "Your role in this organization does not allow this");
+}
+
+export interface AssessmentAccess {
+  assessmentId: string;
+  role: AssessmentRole;
+}
+
+/**
+ * The caller's role on an assessment of the current organization. NOT_FOUND when the
+ * assessment is in another organization, deleted (unless `includeDeleted`), or not shared
+ * with the caller; FORBIDDEN when visible but `permission` is not granted.
+ */
+export async function requireAssessmentPermission(
+  ctx: Pick<Context, "db">,
+  user: AuthUser,
+  org: OrgScope,
+  assessmentId: string,
+  permission: AssessmentPermission,
+  options: { includeDeleted?: boolean } = {},
+): Promise<AssessmentAccess> {
+  const notFound = new AppError("NOT_FOUND", "Assessment not found", "assessmentId");
+  if (!UUID.test(assessmentId)) throw notFound;
+  const assessment = await ctx.db.prisma.assessment.findFirst({
+    where: { id: assessmentId, organizationId: org.id, ...(options.includeDeleted ? {} : { deletedAt: null }) },
+    select: { id: true, acl: { where: { userId: user.id }, select: { role: true } } },
+  });
+  if (!assessment) throw notFound;
+  const role = effectiveAssessmentRole(org.role, assessment.acl[0]?.role ?? null);
+  if (!role) throw notFound;
+  if (!assessmentCan(role, permission)) {
+    throw new AppError("FORBIDDEN", `Your role on this assessment (${role}) does not allow this`);
+  }
+  return { assessmentId: assessment.id, role };
+}
