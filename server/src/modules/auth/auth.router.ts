@@ -11,6 +11,7 @@ import {
   userSchema,
 } from "./auth.schemas.js";
 import { changePassword, login, logout, logoutAll, me, register } from "./auth.service.js";
+import { passwordResetProcedures } from "./password-reset.router.js";
 import { rotateRefreshToken } from "./session-tokens.js";
 
 const tags = ["auth"];
@@ -88,4 +89,5 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(z.object({ revokedSessions: z.number().int() }))
     .mutation(({ ctx, input }) => changePassword(ctx, ctx.user, input)),
+  ...passwordResetProcedures,
 });

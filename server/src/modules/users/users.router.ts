@@ -1,3 +1,29 @@
+/** The signed-in user's own profile (users.getProfile, users.updateProfile). */
+import { z } from "zod";
 import { router } from "../../trpc/init.js";
+import { authedProcedure } from "../../trpc/procedures.js";
+import { userSchema } from "../auth/auth.schemas.js";
+import { updateProfileInput } from "./users.schemas.js";
+import { getProfile, updateProfile } from "./users.service.js";
 
-export const usersRouter = router({});
+const tags = ["users"];
+
+export const usersRouter = router({
+  getProfile: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/users/me/profile", tags, summary: "The signed-in user's profile" } })
+    .input(z.void())
+    .output(userSchema)
+    .query(({ ctx }) => getProfile(ctx, ctx.user)),
+  updateProfile: authedProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/users/me/profile",
+        tags,
+        summary: "Change name, avatar or email (an email change needs the current password)",
+      },
+    })
+    .input(updateProfileInput)
+    .output(userSchema)
+    .mutation(({ ctx, input }) => updateProfile(ctx, ctx.user, input)),
+});

@@ -1,0 +1,17 @@
+/** Inputs of the users module; outputs reuse the User schema of the auth module. */
+import { z } from "zod";
+import { emailSchema, passwordSchema } from "../auth/auth.schemas.js";
+
+// https only: the SPA renders avatars on pages served over TLS, and http images leak who views them.
+export const avatarUrlSchema = z
+  .url({ protocol: /^https$/, hostname: z.regexes.hostname, error: "must be an https URL" })
+  .max(2048);
+
+export const updateProfileInput = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  avatarUrl: avatarUrlSchema.nullable().optional().describe("An https URL, or null to remove the avatar"),
+  email: emailSchema.optional().describe("Changing the email requires currentPassword"),
+  currentPassword: passwordSchema.optional(),
+});
+
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
