@@ -61,6 +61,7 @@ const envSchema = z.object({
   DOCS_ENABLED: booleanFlag.default(true),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   PUBLIC_URL: z.url({ error: "must be a URL" }).optional(),
+  TRUST_PROXY_HOPS: z.coerce.number({ error: "must be a number" }).int().min(0).max(10).default(0),
   APP_URL: z.url({ error: "must be a URL" }).optional(),
   REGISTRATION_OPEN: booleanFlag.optional(),
   ENCRYPTION_KEY: base64Key.optional(),
@@ -117,6 +118,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Where the SPA lives: links in mails point here. */
   appUrl: string;
+  /** Reverse proxies in front of Assay whose X-Forwarded-For entries are trusted. */
+  trustProxyHops: number;
   auth: {
     registrationOpen: boolean;
     /** Base64 32-byte key; undefined means "generate one in DATA_DIR" (refused in production). */
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docsEnabled: e.DOCS_ENABLED,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     publicUrl: e.PUBLIC_URL,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     appUrl: (e.APP_URL ?? e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ""),
     auth: {
       registrationOpen: e.REGISTRATION_OPEN ?? !isProduction,

@@ -10,7 +10,7 @@ import { createHarness, type Harness } from "../test-support/harness.js";
 import { mergeRouters, router } from "../trpc/init.js";
 import { publicProcedure } from "../trpc/procedures.js";
 import { appRouter } from "../trpc/router.js";
-import { createApp } from "./app.js";
+import { createApp, pickClientIp } from "./app.js";
 
 const probeRouter = router({
   probe: router({
@@ -203,5 +203,15 @@ describe("HTTP host in production", () => {
     expect(res.headers.get("strict-transport-security")).toContain("max-age=");
     expect((await h.app.request("/panel")).status).toBe(404);
     expect((await h.app.request("/docs")).status).toBe(200);
+  });
+});
+
+describe("client address", () => {
+  it("is the socket peer unless proxies are trusted, then the entry the nearest trusted proxy added", () => {
+    expect(pickClientIp("6.6.6.6", "10.0.0.9", 0)).toBe("10.0.0.9");
+    expect(pickClientIp("6.6.6.6, 203.0.113.7", "10.0.0.9", 1)).toBe("203.0.113.7");
+    expect(pickClientIp("6.6.6.6, 203.0.113.7, 10.0.0.8", "10.0.0.9", 2)).toBe("203.0.113.7");
+    // More hops than entries: the left-most address, never undefined.
+    expect(pickClientIp(undefined, "10.0.0.9", 3)).toBe("10.0.0.9");
   });
 });

@@ -25,12 +25,30 @@ import type { AppEnv } from "./types.js";
 export const API_VERSION = "1";
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-function clientIp(c: HonoContext<AppEnv>): string | null {
+/**
+ * The client's address: the socket peer, or, behind `hops` trusted proxies, the entry of
+ * X-Forwarded-For that the nearest untrusted hop added (entries further left are forgeable).
+ */
+export function pickClientIp(forwardedFor: string | undefined, remote: string | null, hops: number): string | null {
+  if (hops === 0 || !remote) return remote;
+  const chain = [
+    ...(forwardedFor ?? "")
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+    remote,
+  ];
+  return chain[Math.max(0, chain.length - 1 - hops)] ?? remote;
+}
+
+function clientIp(c: HonoContext<AppEnv>, hops: number): string | null {
+  let remote: string | null = null;
   try {
-    return getConnInfo(c).remote.address ?? null;
+    remote = getConnInfo(c).remote.address ?? null;
   } catch {
-    return null; // Not served by @hono/node-server (app.request in tests).
+    // Not served by @hono/node-server (app.request in tests).
   }
+  return pickClientIp(c.req.header("x-forwarded-for"), remote, hops);
 }
 
 /** The tRPC/REST context of this request, built once and reused by both doors. */
@@ -39,7 +57,7 @@ export function contextOf(deps: Deps, c: HonoContext<AppEnv>): Context {
   if (!ctx) {
     ctx = createRequestContext(deps, {
       requestId: c.var.requestId,
-      ip: clientIp(c),
+      ip: clientIp(c, deps.config.trustProxyHops),
       userAgent: c.req.header("user-agent") ?? null,
       headers: c.req.raw.headers,
     });

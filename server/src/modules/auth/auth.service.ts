@@ -175,6 +175,8 @@ export async function changePassword(
   const now = ctx.clock.now();
   const ids = await ctx.db.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: now } });
+    // A reset link mailed before the change must not undo it.
+    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
     const revoked = await revokeSessions(tx, { userId: user.id, id: { not: user.sessionId } }, "password_changed", now);
     await recordAudit(tx, originOf(ctx), {
       type: "auth.password.changed",
