@@ -26,6 +26,22 @@ const probeRouter = router({
       .query(({ input }) => {
         throw new AppError("NOT_FOUND", `No thing ${input.id}`, "id");
       }),
+    flags: publicProcedure
+      .meta({ openapi: { method: "POST", path: "/probe/flags", protect: false } })
+      .input(z.object({ admin: z.boolean(), count: z.number().int().optional() }))
+      .output(z.object({ admin: z.boolean(), count: z.number().nullable() }))
+      .mutation(({ input }) => ({ admin: input.admin, count: input.count ?? null })),
+    listing: publicProcedure
+      .meta({ openapi: { method: "GET", path: "/probe/listing", protect: false } })
+      .input(
+        z.object({
+          page: z.number().int().min(1).default(1),
+          active: z.boolean().optional(),
+          ids: z.array(z.string()).optional(),
+        }),
+      )
+      .output(z.object({ page: z.number(), active: z.boolean().nullable(), ids: z.array(z.string()) }))
+      .query(({ input }) => ({ page: input.page, active: input.active ?? null, ids: input.ids ?? [] })),
     crash: publicProcedure
       .meta({ openapi: { method: "GET", path: "/probe/crash", protect: false } })
       .input(z.void())
@@ -115,6 +131,28 @@ describe("HTTP host", () => {
     const trpc = await app.request(`/trpc/probe.missing?input=${encodeURIComponent(JSON.stringify({ id: "42" }))}`);
     expect(trpc.status).toBe(404);
     expect((await trpc.json()).error.data.code).toBe("NOT_FOUND");
+  });
+
+  it('never coerces body values: the string "false" is not a boolean on either door', async () => {
+    const post = (url: string, body: unknown) =>
+      app.request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const rest = await post("/api/v1/probe/flags", { admin: "false" });
+    expect(rest.status).toBe(400);
+    expect((await rest.json()).errors[0]).toMatchObject({ code: "VALIDATION", field: "admin" });
+    // After a REST call, the tRPC door must not have picked up any coercion either.
+    const trpc = await post("/trpc/probe.flags", { admin: "false", count: "7" });
+    expect(trpc.status).toBe(400);
+    const ok = await post("/api/v1/probe/flags", { admin: false, count: 7 });
+    expect(await ok.json()).toEqual({ admin: false, count: 7 });
+  });
+
+  it("types REST query parameters from the schema, strictly", async () => {
+    const res = await app.request("/api/v1/probe/listing?page=3&active=false&ids=a&ids=b");
+    expect(await res.json()).toEqual({ page: 3, active: false, ids: ["a", "b"] });
+    const bad = await app.request("/api/v1/probe/listing?page=3x&active=yes");
+    expect(bad.status).toBe(400);
+    const fields = (await bad.json()).errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(["active", "page"]);
   });
 
   it("an unexpected failure answers 500 without its message or a stack trace", async () => {

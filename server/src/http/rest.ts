@@ -9,8 +9,9 @@ import type { Context as HonoContext } from "hono";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Context } from "../context.js";
 import { AppError } from "../lib/app-error.js";
-import type { AppErrorData } from "../trpc/init.js";
+import type { AppErrorData, AppMeta } from "../trpc/init.js";
 import { errorBody } from "./error-body.js";
+import { lockInputCoercion, typedQuery } from "./rest-input.js";
 import type { AppEnv } from "./types.js";
 
 type NodeHandler = (req: unknown, res: unknown, next?: () => void) => Promise<void>;
@@ -51,6 +52,15 @@ export function createRestHandler(
   // trpc-to-openapi hands createContext only its own request object; this map leads back
   // from that object to the Hono context of the same request.
   const honoOf = new WeakMap<object, HonoContext<AppEnv>>();
+  lockInputCoercion(router);
+  const inputSchemaOf = new Map<string, unknown>(
+    Object.values(router._def.procedures as Record<string, { _def: { inputs: unknown[]; meta?: AppMeta } }>)
+      .filter((p) => p._def.meta?.openapi)
+      .map((p) => {
+        const openapi = p._def.meta?.openapi;
+        return [`${openapi?.method} ${openapi?.path}`, p._def.inputs.at(-1)] as const;
+      }),
+  );
   const handler = createOpenApiNodeHttpHandler({
     router,
     createContext: ({ req }: { req: object }) => {
@@ -65,11 +75,13 @@ export function createRestHandler(
     url.pathname = url.pathname.slice(prefix.length) || "/";
     const isJson = c.req.header("content-type")?.startsWith("application/json") ?? false;
     const body = isJson ? await readJsonBody(c) : undefined;
-    // Present the parsed body and the prefix-less URL; everything else is the real Request.
+    const query = typedQuery(url.searchParams, matchInputSchema(inputSchemaOf, c.req.method, url.pathname));
+    // Present the parsed body, typed query and the prefix-less URL; the rest is the real Request.
     const request = new Proxy(c.req.raw, {
       get(target, prop) {
         if (prop === "url") return url.toString();
         if (prop === "body") return body;
+        if (prop === "query") return query;
         const value = Reflect.get(target, prop, target);
         return typeof value === "function" ? value.bind(target) : value;
       },
@@ -96,4 +108,15 @@ export function createRestHandler(
       handler(request, res).catch(reject);
     });
   };
+}
+
+/** The input schema of the OpenAPI route matching `method` and `path` (templates like /users/{id}). */
+function matchInputSchema(schemas: Map<string, unknown>, method: string, path: string): unknown {
+  for (const [route, schema] of schemas) {
+    const [routeMethod, template] = route.split(" ") as [string, string];
+    if (routeMethod !== method) continue;
+    const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}/?$`);
+    if (pattern.test(path)) return schema;
+  }
+  return undefined;
 }
