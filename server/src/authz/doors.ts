@@ -11,7 +11,7 @@ export interface DoorResult {
 }
 
 function headersFor(world: World, actor: Actor, json: boolean): Record<string, string> {
-  const headers: Record<string, string> = { "x-organization-id": world.orgId };
+  const headers: Record<string, string> = { "x-organization-id": world.currentOrgId ?? world.orgId };
   if (json) headers["content-type"] = "application/json";
   if (actor !== "anonymous") headers.authorization = `Bearer ${world.users[actor].token}`;
   return headers;

@@ -8,6 +8,8 @@ export interface Call {
   input: unknown;
   /** Use this token instead of the actor's (for calls that end or change the caller's session). */
   token?: string;
+  /** Send this X-Organization-Id instead of org A's (for calls that would damage org A). */
+  orgId?: string;
 }
 
 export interface Rule {

@@ -85,7 +85,8 @@ describe("authorization matrix", () => {
         const seen: Expectation[] = [];
         for (const door of doors) {
           const call = rule.call ? await rule.call(world, actor) : { input: undefined };
-          const caller = call.token ? withToken(world, actor, call.token) : world;
+          const base = call.token ? withToken(world, actor, call.token) : world;
+          const caller = call.orgId ? { ...base, currentOrgId: call.orgId } : base;
           const result =
             door === "trpc"
               ? await callTrpc(caller, actor, proc, call.input)

@@ -28,6 +28,12 @@ export interface World {
   assessmentId: string;
   otherAssessmentId: string;
   users: Record<Exclude<Actor, "anonymous">, { id: string; email: string; password: string; token: string }>;
+  /** The organization the next call names in X-Organization-Id (org A unless a rule overrides it). */
+  currentOrgId?: string;
+  /** A new organization with the same org roles as org A (targets of destructive org actions). */
+  freshOrg(options?: { extraOwner?: boolean }): Promise<string>;
+  /** A new member of `orgId` (targets of member and ACL actions). */
+  freshMember(orgId: string, role?: "owner" | "admin" | "member"): Promise<{ id: string; email: string }>;
   /** A fresh analyst account nobody else uses (targets of admin actions). */
   freshUser(): Promise<{ id: string; email: string; password: string }>;
   /** Signs `actor` in again and returns the new session's id (targets of session revocation). */
@@ -85,6 +91,19 @@ export async function buildWorld(h: Harness): Promise<World> {
     otherAssessmentId: other.id,
     users,
     freshUser: () => h.createUser(),
+    async freshOrg(options = {}) {
+      const fresh = await prisma.organization.create({ data: { name: "Fresh", slug: `fresh-${crypto.randomUUID()}` } });
+      await addMember(prisma, fresh.id, org.orgOwner.id, "owner");
+      await addMember(prisma, fresh.id, org.orgAdmin.id, "admin");
+      await addMember(prisma, fresh.id, org.orgMember.id, "member");
+      if (options.extraOwner) await addMember(prisma, fresh.id, (await h.createUser()).id, "owner");
+      return fresh.id;
+    },
+    async freshMember(orgId, role = "member") {
+      const account = await h.createUser();
+      await addMember(prisma, orgId, account.id, role);
+      return account;
+    },
     newSession: async (actor) => (await h.login(users[actor])).sessionId,
   };
 }

@@ -1,7 +1,10 @@
 /** The root router: one sub-router per capability. Its type is the contract @assay/client imports. */
+import { aclRouter } from "../modules/acl/acl.router.js";
 import { adminRouter } from "../modules/admin/admin.router.js";
 import { auditRouter } from "../modules/audit/audit.router.js";
 import { authRouter } from "../modules/auth/auth.router.js";
+import { invitationsRouter } from "../modules/orgs/invitations.router.js";
+import { orgsRouter } from "../modules/orgs/orgs.router.js";
 import { sessionsRouter } from "../modules/sessions/sessions.router.js";
 import { systemRouter } from "../modules/system/system.router.js";
 import { usersRouter } from "../modules/users/users.router.js";
@@ -14,6 +17,9 @@ export const appRouter = router({
   sessions: sessionsRouter,
   admin: adminRouter,
   audit: auditRouter,
+  orgs: orgsRouter,
+  acl: aclRouter,
+  invitations: invitationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

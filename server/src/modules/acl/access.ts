@@ -93,3 +93,38 @@ export async function requireAssessmentPermission(
   }
   return { assessmentId: assessment.id, role };
 }
+
+/** A soft-deleted organization as `user` may see it: its scope plus when it was deleted and is purged. */
+export interface DeletedOrgScope extends OrgScope {
+  deletedAt: Date;
+  purgeAfter: Date | null;
+}
+
+/**
+ * The soft-deleted organization `orgId` as `user` may act on it (to restore it): members see
+ * it with their role, superusers as owner; NOT_FOUND for anyone else, or when it is not deleted.
+ */
+export async function resolveDeletedOrg(
+  ctx: Pick<Context, "db">,
+  user: AuthUser,
+  orgId: string,
+): Promise<DeletedOrgScope> {
+  if (!UUID.test(orgId)) throw orgNotFound();
+  const org = await ctx.db.prisma.organization.findFirst({
+    where: { id: orgId, deletedAt: { not: null } },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      deletedAt: true,
+      purgeAfter: true,
+      memberships: { where: { userId: user.id }, select: { role: true } },
+    },
+  });
+  if (!org?.deletedAt) throw orgNotFound();
+  const base = { id: org.id, name: org.name, slug: org.slug, deletedAt: org.deletedAt, purgeAfter: org.purgeAfter };
+  const membership = org.memberships[0];
+  if (membership) return { ...base, role: membership.role, viaSuperuser: false };
+  if (user.isSuperuser) return { ...base, role: "owner", viaSuperuser: true };
+  throw orgNotFound();
+}
