@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import type { DiffTarget } from "@prisma/schema-engine-wasm";
 import type { Database } from "./database.js";
 import {
   LOCKFILE_CONTENT,
@@ -17,7 +18,7 @@ import {
   SCHEMA_DIR,
   toMigrationList,
 } from "./migration-files.js";
-import { engineCall, startSchemaEngine } from "./schema-engine.js";
+import { engineCall, type SchemaFile, startSchemaEngine } from "./schema-engine.js";
 import { PatchedPGliteFactory } from "./upstream-fixes.js";
 
 /** Advisory-lock key shared by every Assay process migrating one database ("assay-mig"). */
@@ -69,6 +70,25 @@ export async function applyPendingMigrations(
   });
 }
 
+/** Runs a script diff from `from` to the schema files; null when there is nothing to do. */
+async function diffToSchema(
+  engine: Awaited<ReturnType<typeof startSchemaEngine>>,
+  from: DiffTarget,
+  schemaFiles: SchemaFile[],
+): Promise<string | null> {
+  const result = await engineCall(() =>
+    engine.diff({
+      from,
+      to: { tag: "schemaDatamodel", files: schemaFiles },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    }),
+  );
+  const script = result.stdout ?? "";
+  return script.includes("-- This is an empty migration.") || script.trim() === "" ? null : script;
+}
+
 /** The SQL that takes the migrations folder to the schema, computed on an in-memory shadow database. */
 export async function diffMigrationsToSchema(dir = MIGRATIONS_DIR, schemaDir = SCHEMA_DIR): Promise<string | null> {
   const scratch = new PGlite();
@@ -77,17 +97,7 @@ export async function diffMigrationsToSchema(dir = MIGRATIONS_DIR, schemaDir = S
     const migrations = await readMigrations(dir);
     const engine = await startSchemaEngine(new PatchedPGliteFactory(scratch), schemaFiles);
     try {
-      const result = await engineCall(() =>
-        engine.diff({
-          from: { tag: "migrations", ...toMigrationList(migrations, dir) },
-          to: { tag: "schemaDatamodel", files: schemaFiles },
-          script: true,
-          exitCode: null,
-          filters: NO_FILTERS,
-        }),
-      );
-      const script = result.stdout ?? "";
-      return script.includes("-- This is an empty migration.") || script.trim() === "" ? null : script;
+      return await diffToSchema(engine, { tag: "migrations", ...toMigrationList(migrations, dir) }, schemaFiles);
     } finally {
       engine.free();
     }
@@ -102,17 +112,8 @@ export async function diffDatabaseToSchema(db: Database): Promise<string | null>
   const connection = db.openMigrationFactory();
   const engine = await startSchemaEngine(connection.factory, schemaFiles);
   try {
-    const result = await engineCall(() =>
-      engine.diff({
-        from: { tag: "schemaDatasource", files: schemaFiles, configDir: MIGRATIONS_DIR },
-        to: { tag: "schemaDatamodel", files: schemaFiles },
-        script: true,
-        exitCode: null,
-        filters: NO_FILTERS,
-      }),
-    );
-    const script = result.stdout ?? "";
-    return script.includes("-- This is an empty migration.") || script.trim() === "" ? null : script;
+    const live: DiffTarget = { tag: "schemaDatasource", files: schemaFiles, configDir: MIGRATIONS_DIR };
+    return await diffToSchema(engine, live, schemaFiles);
   } finally {
     engine.free();
     await connection.close();
