@@ -117,7 +117,9 @@ describe("browser pages", () => {
   });
 
   it("hides the panel in production (404) but still serves /docs", async () => {
-    const production = await startReadyServer({ env: { NODE_ENV: "production" } });
+    const production = await startReadyServer({
+      env: { NODE_ENV: "production", ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64") },
+    });
     try {
       for (const path of ["/panel", "/panel/", "/panel/panel.js", "/panel/procedures.json"]) {
         const res = await fetch(`${production.url}${path}`);

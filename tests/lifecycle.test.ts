@@ -85,7 +85,7 @@ describe("restart on the same DATA_DIR", () => {
     await second.waitForLog((line) => line.msg === "database schema up to date");
     expect(second.logs.some((line) => line.msg === "migrations applied")).toBe(false);
     await expect(second.stop()).resolves.toEqual({ code: 0, signal: null });
-  });
+  }, 120_000);
 });
 
 describe("graceful shutdown", () => {

@@ -1,6 +1,7 @@
 /** The `assay` command line: serve, migrate, migration (later issues add seed, import...). */
 import { Command } from "commander";
 import { registerAccountCommands } from "./cli/account-commands.js";
+import { registerImportCommands } from "./cli/import-commands.js";
 import { migrateCommand } from "./cli/migrate-command.js";
 import { serveCommand } from "./cli/serve-command.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -41,6 +42,7 @@ program
   });
 
 registerAccountCommands(program, config);
+registerImportCommands(program, config);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ import { createApp } from "./http/app.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { scheduleCleanup } from "./modules/auth/cleanup.js";
 import { ensureFirstSuperuser } from "./modules/auth/first-superuser.js";
+import { ensureAttackLoaded } from "./modules/mitre/attack-import.service.js";
 import { recordInstallation } from "./modules/system/system.service.js";
 
 export const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
@@ -35,11 +36,12 @@ export async function openDatabase(config: Config): Promise<Database> {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** What start-up does once the schema is current: installation record, keys, first superuser. */
+/** What start-up does once the schema is current: installation record, keys, first superuser, ATT&CK. */
 export async function prepare(deps: Deps): Promise<void> {
   await recordInstallation(deps.db, deps.clock);
   await deps.auth.keys.init();
   await ensureFirstSuperuser(deps);
+  await ensureAttackLoaded(deps);
 }
 
 /**

@@ -14,7 +14,7 @@ import pg from "pg";
 /** server/ of this repository, found from this file (tsx resolves from its node_modules). */
 export const SERVER_DIR = fileURLToPath(new URL("../../server/", import.meta.url));
 const CLI = join(SERVER_DIR, "src", "cli.ts");
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 const KILL_AFTER_MS = 10_000;
 
 /** Variables the server's config reads; the parent's values must not leak into a test server. */

@@ -1,9 +1,11 @@
 /** Every procedure's authorization rule; the matrix test fails for a procedure missing here. */
 import type { Rule } from "./ladders.js";
 import { accountRules } from "./rules-accounts.js";
+import { knowledgeRules } from "./rules-knowledge.js";
 import { orgRules } from "./rules-orgs.js";
 
 export const RULES: Record<string, Rule> = {
   ...accountRules,
   ...orgRules,
+  ...knowledgeRules,
 };

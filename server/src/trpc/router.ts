@@ -3,6 +3,7 @@ import { aclRouter } from "../modules/acl/acl.router.js";
 import { adminRouter } from "../modules/admin/admin.router.js";
 import { auditRouter } from "../modules/audit/audit.router.js";
 import { authRouter } from "../modules/auth/auth.router.js";
+import { mitreRouter } from "../modules/mitre/mitre.router.js";
 import { invitationsRouter } from "../modules/orgs/invitations.router.js";
 import { orgsRouter } from "../modules/orgs/orgs.router.js";
 import { sessionsRouter } from "../modules/sessions/sessions.router.js";
@@ -20,6 +21,7 @@ export const appRouter = router({
   orgs: orgsRouter,
   acl: aclRouter,
   invitations: invitationsRouter,
+  mitre: mitreRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -149,8 +149,12 @@ export function parseAtomicFile(path: string, text: string): { tests: AtomicTest
 /**
  * Parses every technique file in `dir`: `T*.yaml` directly in it, or the repository layout
  * `atomics/T*\/T*.yaml` (with `dir` either the repository root or its atomics folder).
+ * `onFile` is called after each file is parsed (for progress bars).
  */
-export async function parseAtomicFolder(dir: string): Promise<AtomicFolderResult> {
+export async function parseAtomicFolder(
+  dir: string,
+  options: { onFile?: (done: number, total: number) => void } = {},
+): Promise<AtomicFolderResult> {
   const paths = await findAtomicFiles(dir);
   const texts = await Promise.all(paths.map((p) => readFile(p, "utf8")));
   const tests: AtomicTest[] = [];
@@ -159,6 +163,7 @@ export async function parseAtomicFolder(dir: string): Promise<AtomicFolderResult
     const result = parseAtomicFile(path, texts[i] ?? "");
     if ("error" in result) failures.push(result.error);
     else tests.push(...result.tests);
+    options.onFile?.(i + 1, paths.length);
   });
   return { tests, failures, files: paths.length };
 }
