@@ -9,8 +9,8 @@ import { type Database, openEmbedded, openPostgres } from "./db/database.js";
 import { applyPendingMigrations } from "./db/migrator.js";
 import { buildDeps } from "./deps.js";
 import { createApp } from "./http/app.js";
+import { scheduleMaintenance } from "./jobs/maintenance.js";
 import { createLogger, type Logger } from "./lib/logger.js";
-import { scheduleCleanup } from "./modules/auth/cleanup.js";
 import { ensureFirstSuperuser } from "./modules/auth/first-superuser.js";
 import { ensureAttackLoaded } from "./modules/mitre/attack-import.service.js";
 import { recordInstallation } from "./modules/system/system.service.js";
@@ -84,7 +84,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   logger.info({ url, database: db.kind }, "Assay listening");
   let stopCleanup: (() => void) | undefined;
   const ready = migrateUntilDone(deps).then(() => {
-    if (!readiness.shuttingDown) stopCleanup = scheduleCleanup(deps, config.auth.cleanupIntervalSeconds);
+    if (!readiness.shuttingDown) stopCleanup = scheduleMaintenance(deps, config.auth.cleanupIntervalSeconds);
   });
 
   let closing: Promise<void> | undefined;

@@ -28,15 +28,3 @@ export async function cleanupExpiredCredentials(deps: Pick<Deps, "db" | "clock">
   });
   return { refreshTokens: refreshTokens.count, resetTokens: resetTokens.count, sessions: sessions.count };
 }
-
-/** Runs the clean-up now and then every `intervalSeconds`; returns the stop function. */
-export function scheduleCleanup(deps: Pick<Deps, "db" | "clock" | "logger">, intervalSeconds: number): () => void {
-  const run = () =>
-    cleanupExpiredCredentials(deps)
-      .then((report) => deps.logger.debug({ report }, "expired credentials cleaned up"))
-      .catch((error) => deps.logger.warn({ err: error }, "credential clean-up failed; will retry"));
-  void run();
-  const timer = setInterval(run, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
