@@ -40,6 +40,54 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\/.+/, { error: "must be a postgres:// or postgresql:// URL" })
   .refine((v) => URL.canParse(v), { error: "must be a valid URL" });
 
+/**
+ * Evidence a purple team attaches: screenshots, reports, logs, exports, captures. No HTML or
+ * SVG (script-capable when opened from the API origin), no executables.
+ */
+const EVIDENCE_TYPES_DEFAULT = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "text/plain",
+  "text/csv",
+  "application/json",
+  "application/zip",
+  "application/gzip",
+  "application/vnd.tcpdump.pcap",
+  "application/x-pcapng",
+];
+
+/** One federated sign-in provider (OIDC_PROVIDERS is a JSON array of these). */
+const oidcProviderSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { error: "must be a short lower-case slug such as google" }),
+    kind: z.enum(["google", "github", "oidc"]),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    issuer: z.url({ error: "must be the issuer URL" }).optional(),
+    scopes: z.array(z.string().min(1)).optional(),
+    name: z.string().min(1).max(60).optional(),
+  })
+  .refine((p) => p.kind !== "oidc" || p.issuer, { error: "issuer is required for kind oidc", path: ["issuer"] });
+
+const oidcProviders = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON array of providers" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(oidcProviderSchema)
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { error: "provider ids must be unique" }),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ error: "must be a number" }).int().min(0).max(65535).default(3000),
@@ -86,15 +134,36 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP: rate.default({ points: 10, durationSeconds: 3600 }),
   RATE_LIMIT_RESET_PER_IP: rate.default({ points: 10, durationSeconds: 3600 }),
   RATE_LIMIT_RESET_PER_ACCOUNT: rate.default({ points: 3, durationSeconds: 3600 }),
+  RATE_LIMIT_MFA_PER_IP: rate.default({ points: 30, durationSeconds: 60 }),
+  RATE_LIMIT_MFA_PER_ACCOUNT: rate.default({ points: 10, durationSeconds: 60 }),
+  MFA_REQUIRED_ROLES: commaList.pipe(z.array(z.enum(["admin", "analyst", "viewer"]))).default([]),
+  TOTP_DRIFT_STEPS: z.coerce.number({ error: "must be a number" }).int().min(0).max(10).default(1),
+  OIDC_PROVIDERS: oidcProviders.default([]),
+  OIDC_REDIRECT_ALLOWLIST: commaList
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be http(s) URLs or origins" })))
+    .default([]),
+  OIDC_LINK_UNVERIFIED: z.enum(["create", "refuse"]).default("refuse"),
   CLEANUP_INTERVAL_SECONDS: positiveInt(3600),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, { error: "must be an smtp:// or smtps:// URL" })
     .optional(),
   MAIL_FROM: z.string().min(3).default("Assay <no-reply@assay.local>"),
+  EVIDENCE_MAX_BYTES: positiveInt(25 * 1024 * 1024),
+  EVIDENCE_ALLOWED_TYPES: commaList
+    .pipe(
+      z.array(
+        z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/i, {
+          error: "must be media types like image/png or image/*",
+        }),
+      ),
+    )
+    .default(EVIDENCE_TYPES_DEFAULT),
 });
 
 export type Rate = { points: number; durationSeconds: number };
+
+export type OidcProviderConfig = z.infer<typeof oidcProviderSchema>;
 
 export type Env = z.input<typeof envSchema>;
 
@@ -141,10 +210,18 @@ export interface Config {
       registerPerIp: Rate;
       resetPerIp: Rate;
       resetPerAccount: Rate;
+      mfaPerIp: Rate;
+      mfaPerAccount: Rate;
     };
+    /** Roles whose members must enrol a second factor; TOTP codes accepted ±driftSteps periods. */
+    mfa: { requiredRoles: ("admin" | "analyst" | "viewer")[]; driftSteps: number };
+    /** Federated sign-in: providers, where the SPA may be sent back to, and unverified-email policy. */
+    oidc: { providers: OidcProviderConfig[]; redirectAllowlist: string[]; linkUnverified: "create" | "refuse" };
     cleanupIntervalSeconds: number;
   };
   mail: { smtpUrl: string | undefined; from: string };
+  /** Evidence uploads: the largest file, and the media types accepted (`type/*` wildcards allowed). */
+  evidence: { maxBytes: number; allowedTypes: string[] };
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per variable. */
@@ -227,9 +304,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
         resetPerIp: e.RATE_LIMIT_RESET_PER_IP,
         resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
+        mfaPerIp: e.RATE_LIMIT_MFA_PER_IP,
+        mfaPerAccount: e.RATE_LIMIT_MFA_PER_ACCOUNT,
+      },
+      mfa: { requiredRoles: e.MFA_REQUIRED_ROLES, driftSteps: e.TOTP_DRIFT_STEPS },
+      oidc: {
+        providers: e.OIDC_PROVIDERS,
+        redirectAllowlist: e.OIDC_REDIRECT_ALLOWLIST,
+        linkUnverified: e.OIDC_LINK_UNVERIFIED,
       },
       cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, allowedTypes: e.EVIDENCE_ALLOWED_TYPES.map((t) => t.toLowerCase()) },
   };
 }

@@ -3,9 +3,11 @@ import type { Rule } from "./ladders.js";
 import { accountRules } from "./rules-accounts.js";
 import { knowledgeRules } from "./rules-knowledge.js";
 import { orgRules } from "./rules-orgs.js";
+import { secondFactorRules } from "./rules-second-factor.js";
 
 export const RULES: Record<string, Rule> = {
   ...accountRules,
   ...orgRules,
+  ...secondFactorRules,
   ...knowledgeRules,
 };

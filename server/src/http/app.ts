@@ -13,6 +13,7 @@ import { type Context, createRequestContext, type Deps } from "../context.js";
 import { AppError } from "../lib/app-error.js";
 import { mapError } from "../lib/error-mapping.js";
 import { healthRoutes } from "../modules/health/health.routes.js";
+import { oidcRoutes } from "../modules/oidc/oidc.routes.js";
 import { appRouter } from "../trpc/router.js";
 import { DOCS_CSP, docsRoutes } from "./docs.js";
 import { errorBody, sendError } from "./error-body.js";
@@ -128,6 +129,13 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
   app.route("/health", healthRoutes(deps));
   app.get("/.well-known/jwks.json", (c) =>
     c.json(deps.auth.keys.jwks(), 200, { "cache-control": "public, max-age=300" }),
+  );
+
+  // Federated sign-in: browser redirects to and from the identity providers.
+  app.use("/auth/oidc/*", whenReady);
+  app.route(
+    "/auth/oidc",
+    oidcRoutes((c) => contextOf(deps, c)),
   );
 
   app.use("/trpc/*", whenReady);

@@ -5,6 +5,7 @@
  */
 import type { Deps } from "../context.js";
 import { cleanupExpiredCredentials } from "../modules/auth/cleanup.js";
+import { cleanupLoginArtifacts } from "../modules/oidc/login-artifacts.js";
 import { purgeDeletedOrgs } from "../modules/orgs/orgs.service.js";
 
 type JobDeps = Pick<Deps, "db" | "clock" | "logger">;
@@ -12,6 +13,7 @@ type JobDeps = Pick<Deps, "db" | "clock" | "logger">;
 const TASKS: { name: string; run(deps: JobDeps): Promise<unknown> }[] = [
   { name: "expired credentials", run: cleanupExpiredCredentials },
   { name: "deleted organizations", run: purgeDeletedOrgs },
+  { name: "sign-in artifacts", run: cleanupLoginArtifacts },
 ];
 
 /** Runs every task once; a failing task is logged and does not stop the others. */

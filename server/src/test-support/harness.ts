@@ -14,6 +14,8 @@ import { appRouter } from "../trpc/router.js";
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
+/** A sign-in that opened a session (not an MFA challenge). */
+export type SignedIn = Extract<Awaited<ReturnType<Caller["auth"]["login"]>>, { mfaRequired: false }>;
 
 /** A fixed key so tests never write key files. */
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -51,11 +53,8 @@ export interface Harness {
     isSuperuser?: boolean;
     name?: string;
   }): Promise<TestAccount>;
-  /** Signs in through auth.login and returns the token pair. */
-  login(
-    account: Pick<TestAccount, "email" | "password">,
-    req?: Partial<Context["req"]>,
-  ): ReturnType<Caller["auth"]["login"]>;
+  /** Signs in through auth.login and returns the token pair (throws for an MFA challenge). */
+  login(account: Pick<TestAccount, "email" | "password">, req?: Partial<Context["req"]>): Promise<SignedIn>;
   close(): Promise<void>;
 }
 
@@ -113,7 +112,11 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
       });
       return { id: user.id, email, password };
     },
-    login: (account, req = {}) => caller(req).auth.login({ email: account.email, password: account.password }),
+    login: async (account, req = {}) => {
+      const result = await caller(req).auth.login({ email: account.email, password: account.password });
+      if (result.mfaRequired) throw new Error("this account has MFA: use auth.login, then auth.verifyMfa");
+      return result;
+    },
     close: async () => {
       await built.dispose();
       await db.close();

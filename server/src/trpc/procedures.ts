@@ -3,6 +3,7 @@ import type { Context } from "../context.js";
 import { AppError } from "../lib/app-error.js";
 import { resolveOrg } from "../modules/acl/access.js";
 import type { AuthUser } from "../modules/auth/session-guard.js";
+import { assertMfaSatisfied } from "../modules/mfa/mfa-requirement.js";
 import { baseProcedure, middleware } from "./init.js";
 
 /** Open to anyone, signed in or not. */
@@ -20,8 +21,10 @@ export async function authenticate(ctx: Context): Promise<AuthUser> {
   return ctx.auth.sessions.check(claims.sid, claims.sub);
 }
 
-const requireUser = middleware(async ({ ctx, next }) => {
+const requireUser = middleware(async ({ ctx, next, path }) => {
   const user = await authenticate(ctx);
+  // MFA_REQUIRED_ROLES: until such a user enrols, only the MFA set-up path is open.
+  await assertMfaSatisfied(ctx, user, path);
   return next({ ctx: { user } });
 });
 

@@ -3,7 +3,9 @@ import { aclRouter } from "../modules/acl/acl.router.js";
 import { adminRouter } from "../modules/admin/admin.router.js";
 import { auditRouter } from "../modules/audit/audit.router.js";
 import { authRouter } from "../modules/auth/auth.router.js";
+import { mfaRouter } from "../modules/mfa/mfa.router.js";
 import { mitreRouter } from "../modules/mitre/mitre.router.js";
+import { oidcRouter } from "../modules/oidc/oidc.router.js";
 import { invitationsRouter } from "../modules/orgs/invitations.router.js";
 import { orgsRouter } from "../modules/orgs/orgs.router.js";
 import { sessionsRouter } from "../modules/sessions/sessions.router.js";
@@ -14,6 +16,8 @@ import { router } from "./init.js";
 export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
+  mfa: mfaRouter,
+  oidc: oidcRouter,
   users: usersRouter,
   sessions: sessionsRouter,
   admin: adminRouter,

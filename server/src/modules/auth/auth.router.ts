@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { router } from "../../trpc/init.js";
 import { authedProcedure, publicProcedure } from "../../trpc/procedures.js";
+import { mfaLoginProcedures } from "../mfa/mfa-login.router.js";
+import { oidcLoginProcedures } from "../oidc/oidc-login.router.js";
 import {
   changePasswordInput,
   loginInput,
+  loginResultSchema,
   okSchema,
   refreshInput,
   registerInput,
@@ -41,7 +44,7 @@ export const authRouter = router({
       },
     })
     .input(loginInput)
-    .output(tokenPairSchema)
+    .output(loginResultSchema)
     .mutation(({ ctx, input }) => login(ctx, input)),
   refresh: publicProcedure
     .meta({
@@ -90,4 +93,6 @@ export const authRouter = router({
     .output(z.object({ revokedSessions: z.number().int() }))
     .mutation(({ ctx, input }) => changePassword(ctx, ctx.user, input)),
   ...passwordResetProcedures,
+  ...mfaLoginProcedures,
+  ...oidcLoginProcedures,
 });

@@ -37,6 +37,19 @@ export const tokenPairSchema = z
   })
   .meta({ id: "TokenPair" });
 
+export const mfaChallengeSchema = z
+  .object({
+    mfaRequired: z.literal(true),
+    challenge: z.string().describe("Opaque; redeem with auth.verifyMfa within 5 minutes, from the same client"),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "MfaChallenge" });
+
+/** A sign-in's answer: tokens, or (with a second factor enrolled) a challenge for auth.verifyMfa. */
+export const loginResultSchema = z
+  .discriminatedUnion("mfaRequired", [tokenPairSchema, mfaChallengeSchema])
+  .meta({ id: "LoginResult" });
+
 export const registerInput = z.object({
   email: emailSchema,
   password: passwordSchema,

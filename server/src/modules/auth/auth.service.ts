@@ -4,6 +4,7 @@ import { originOf } from "../../context.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
 import { recordAudit } from "../audit/audit.js";
+import { hasConfirmedFactor, type LoginResult, openMfaChallenge } from "../mfa/mfa-login.service.js";
 import { toUser, type UserRow } from "./auth.schemas.js";
 import { afterFailure, CLEARED, isLocked } from "./lockout.js";
 import { assertPasswordPolicy } from "./passwords.js";
@@ -60,7 +61,7 @@ export async function register(ctx: Ctx, input: { email: string; password: strin
  * Signs in with email and password. Unknown email, wrong password, locked or deactivated
  * account all answer the same error after the same work (one Argon2 verification).
  */
-export async function login(ctx: Ctx, input: { email: string; password: string }): Promise<TokenPair> {
+export async function login(ctx: Ctx, input: { email: string; password: string }): Promise<LoginResult> {
   await ctx.limits.consume("loginPerIp", ctx.req.ip ?? "unknown");
   await ctx.limits.consume("loginPerAccount", input.email);
   const now = ctx.clock.now();
@@ -101,6 +102,13 @@ export async function login(ctx: Ctx, input: { email: string; password: string }
   const rehash = ctx.auth.passwords.needsRehash(user.passwordHash)
     ? await ctx.auth.passwords.hash(input.password)
     : undefined;
+  if (await hasConfirmedFactor(ctx.db.prisma, user.id)) {
+    // Second step due: no session yet, and the lockout counters stay until the code is right.
+    return ctx.db.prisma.$transaction(async (tx) => {
+      if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash } });
+      return openMfaChallenge(tx, ctx, user.id, "password");
+    });
+  }
   return ctx.db.prisma.$transaction(async (tx) => {
     const updated = await tx.user.update({
       where: { id: user.id },
@@ -112,6 +120,7 @@ export async function login(ctx: Ctx, input: { email: string; password: string }
       actorId: user.id,
       targetType: "session",
       targetId: pair.sessionId,
+      metadata: { method: "password" },
     });
     return pair;
   });
