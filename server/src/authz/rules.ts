@@ -1,6 +1,7 @@
 /** Every procedure's authorization rule; the matrix test fails for a procedure missing here. */
 import type { Rule } from "./ladders.js";
 import { accountRules } from "./rules-accounts.js";
+import { assessmentRules } from "./rules-assessments.js";
 import { knowledgeRules } from "./rules-knowledge.js";
 import { orgRules } from "./rules-orgs.js";
 import { secondFactorRules } from "./rules-second-factor.js";
@@ -10,4 +11,5 @@ export const RULES: Record<string, Rule> = {
   ...orgRules,
   ...secondFactorRules,
   ...knowledgeRules,
+  ...assessmentRules,
 };

@@ -7,11 +7,13 @@ import { trpcServer } from "@hono/trpc-server";
 import type { AnyRouter } from "@trpc/server";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { type Context, createRequestContext, type Deps } from "../context.js";
 import { AppError } from "../lib/app-error.js";
 import { mapError } from "../lib/error-mapping.js";
+import { EVIDENCE_UPLOAD_PATH, evidenceRoutes } from "../modules/evidence/evidence.routes.js";
 import { healthRoutes } from "../modules/health/health.routes.js";
 import { oidcRoutes } from "../modules/oidc/oidc.routes.js";
 import { appRouter } from "../trpc/router.js";
@@ -104,11 +106,15 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
     );
   }
   app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) =>
-        sendError(c, new AppError("PAYLOAD_TOO_LARGE", `The request body exceeds ${config.bodyLimitBytes} bytes`)),
-    }),
+    // Evidence uploads carry their own, larger limit (EVIDENCE_MAX_BYTES).
+    except(
+      `/api/v1${EVIDENCE_UPLOAD_PATH}`,
+      bodyLimit({
+        maxSize: config.bodyLimitBytes,
+        onError: (c) =>
+          sendError(c, new AppError("PAYLOAD_TOO_LARGE", `The request body exceeds ${config.bodyLimitBytes} bytes`)),
+      }),
+    ),
   );
 
   // The API answers 503 until start-up has migrated the database.
@@ -156,6 +162,10 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
   });
   const rest = createRestHandler(router, "/api/v1", (c) => contextOf(deps, c));
   app.use("/api/v1/*", whenReady);
+  app.route(
+    "/api/v1",
+    evidenceRoutes(deps, (c) => contextOf(deps, c)),
+  );
   app.all("/api/v1/*", (c) => rest(c));
 
   if (config.docsEnabled) app.route("/docs", docsRoutes());

@@ -1,8 +1,13 @@
 /** The root router: one sub-router per capability. Its type is the contract @assay/client imports. */
 import { aclRouter } from "../modules/acl/acl.router.js";
+import { activitiesRouter } from "../modules/activities/activities.router.js";
+import { activityGroupsRouter } from "../modules/activity-groups/activity-groups.router.js";
 import { adminRouter } from "../modules/admin/admin.router.js";
+import { assessmentsRouter } from "../modules/assessments/assessments.router.js";
+import { assetsRouter } from "../modules/assets/assets.router.js";
 import { auditRouter } from "../modules/audit/audit.router.js";
 import { authRouter } from "../modules/auth/auth.router.js";
+import { evidenceRouter } from "../modules/evidence/evidence.router.js";
 import { mfaRouter } from "../modules/mfa/mfa.router.js";
 import { mitreRouter } from "../modules/mitre/mitre.router.js";
 import { oidcRouter } from "../modules/oidc/oidc.router.js";
@@ -10,6 +15,7 @@ import { invitationsRouter } from "../modules/orgs/invitations.router.js";
 import { orgsRouter } from "../modules/orgs/orgs.router.js";
 import { sessionsRouter } from "../modules/sessions/sessions.router.js";
 import { systemRouter } from "../modules/system/system.router.js";
+import { tagsRouter } from "../modules/tags/tags.router.js";
 import { usersRouter } from "../modules/users/users.router.js";
 import { router } from "./init.js";
 
@@ -26,6 +32,12 @@ export const appRouter = router({
   acl: aclRouter,
   invitations: invitationsRouter,
   mitre: mitreRouter,
+  assessments: assessmentsRouter,
+  activityGroups: activityGroupsRouter,
+  activities: activitiesRouter,
+  assets: assetsRouter,
+  tags: tagsRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;
