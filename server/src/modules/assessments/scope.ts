@@ -3,11 +3,9 @@
  * orgProcedure (a signed-in user acting in one organization), the tenancy-safe lookups that
  * answer NOT_FOUND for another organization's ids, and the REST metadata those routes share.
  */
-import { z } from "zod";
 import type { Context } from "../../context.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
-import type { AppMeta } from "../../trpc/init.js";
 import type { OrgScope } from "../acl/access.js";
 import type { AuthUser } from "../auth/session-guard.js";
 
@@ -38,20 +36,7 @@ export async function lockAssessment(tx: Tx, organizationId: string, assessmentI
   if (rows.length === 0) throw notFound("Assessment", "assessmentId");
 }
 
-type Method = NonNullable<AppMeta["openapi"]>["method"];
-type Path = `/${string}`;
-
-const ORG_NOTE = "Acts in the organization named by the X-Organization-Id header (or an organizationId input field).";
-
-const orgHeaders = z.object({
-  "x-organization-id": z.uuid().optional().describe("The organization to act in (or send organizationId)"),
-});
-
-/** The metadata of an org-scoped REST route, with the X-Organization-Id header documented. */
-export function orgRoute(tags: string[], method: Method, path: Path, summary: string, detail?: string): AppMeta {
-  const description = detail ? `${detail} ${ORG_NOTE}` : ORG_NOTE;
-  return { openapi: { method, path, tags, summary, description, requestHeaders: orgHeaders }, description };
-}
+export { orgRoute } from "../../trpc/org-route.js";
 
 /** `value` without its undefined properties (Prisma reads a present undefined as a value under exactOptionalPropertyTypes). */
 export function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

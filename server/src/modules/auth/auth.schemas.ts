@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { PASSWORD_MAX } from "./passwords.js";
 
+// Trimmed and lower-cased before the format check, so " Ann@Example.com " is ann@example.com.
 export const emailSchema = z
-  .email({ error: "must be an email address" })
-  .max(254)
-  .transform((v) => v.trim().toLowerCase());
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "must be an email address" }).max(254));
 // Length and strength are checked by the policy (with a clear message); this only bounds the input.
 export const passwordSchema = z.string().min(1, { error: "is required" }).max(PASSWORD_MAX);
 export const roleSchema = z.enum(["admin", "analyst", "viewer"]);

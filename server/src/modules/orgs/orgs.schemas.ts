@@ -1,37 +1,13 @@
 /** Inputs and outputs of organizations, their members and invitations. */
 import { z } from "zod";
+
+export { ORG_HEADER_NOTE, orgHeaders, orgRoute, type RouteMethod } from "../../trpc/org-route.js";
+
 import { pageInput, pageOf, queryBoolean } from "../../lib/pagination.js";
-import type { AppMeta } from "../../trpc/init.js";
 import type { OrgRole } from "../acl/permissions.js";
 import { emailSchema } from "../auth/auth.schemas.js";
 
 export const orgRoleSchema = z.enum(["owner", "admin", "member"]).meta({ id: "OrgRole" });
-
-/** How org-scoped REST routes name their organization (documented on each of them). */
-export const ORG_HEADER_NOTE =
-  "Acts in the organization named by the X-Organization-Id header (or the organizationId input field; when both are sent they must agree).";
-
-/** Documents the X-Organization-Id request header on org-scoped REST routes. */
-export const orgHeaders = z.object({
-  "x-organization-id": z
-    .uuid()
-    .optional()
-    .describe("The organization to act in; required unless organizationId is sent in the query or body"),
-});
-
-export type RouteMethod = NonNullable<AppMeta["openapi"]>["method"];
-
-/** The metadata of an org-scoped route: its REST mapping, with the X-Organization-Id header documented. */
-export function orgRoute(
-  tags: string[],
-  method: RouteMethod,
-  path: `/${string}`,
-  summary: string,
-  detail?: string,
-): AppMeta {
-  const description = detail ? `${detail} ${ORG_HEADER_NOTE}` : ORG_HEADER_NOTE;
-  return { openapi: { method, path, tags, summary, description, requestHeaders: orgHeaders }, description };
-}
 
 /** The organizationId field every org-scoped input accepts, as an alternative to the header. */
 export const organizationIdField = z
