@@ -1,5 +1,5 @@
 /** Matrix rules for system, auth, users, sessions, admin and audit. */
-import { type Call, everyone, globalAdmin, type Rule, signedIn } from "./ladders.js";
+import { type Call, everyone, globalAdmin, type Rule, signedIn, superuserOnly } from "./ladders.js";
 import type { Actor, World } from "./world.js";
 
 const page = { page: 1, pageSize: 5 };
@@ -93,4 +93,5 @@ export const accountRules: Record<string, Rule> = {
     call: async (w) => ({ input: { id: (await w.h.login(await w.freshUser())).sessionId } }),
   },
   "audit.list": { expect: globalAdmin, call: () => ({ input: page }) },
+  "admin.mail.list": { expect: superuserOnly, call: () => ({ input: { limit: 5 } }) },
 };

@@ -1,5 +1,7 @@
+import { z } from "zod";
+import { listOutbox, mailMessageSchema, outboxInput } from "../../lib/mail/outbox.js";
 import { router } from "../../trpc/init.js";
-import { roleProcedure } from "../../trpc/procedures.js";
+import { roleProcedure, superuserProcedure } from "../../trpc/procedures.js";
 import { okSchema } from "../auth/auth.schemas.js";
 import { sessionIdInput } from "../sessions/sessions.schemas.js";
 import {
@@ -99,4 +101,22 @@ const sessionsRouter = router({
     }),
 });
 
-export const adminRouter = router({ users: usersRouter, sessions: sessionsRouter });
+// Mail carries password-reset and invitation links: reading it can take over accounts, so
+// only superusers may, never plain admins.
+const mailRouter = router({
+  list: superuserProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/mail",
+        tags: ["admin"],
+        summary: "Outgoing mail, newest first (superusers)",
+      },
+      description: "The mail_messages outbox: with no SMTP_URL this is where reset and invitation links land.",
+    })
+    .input(outboxInput)
+    .output(z.array(mailMessageSchema))
+    .query(({ ctx, input }) => listOutbox(ctx.db, input)),
+});
+
+export const adminRouter = router({ users: usersRouter, sessions: sessionsRouter, mail: mailRouter });
