@@ -44,6 +44,74 @@ function useAssayErrorShape(doc: Json): void {
   doc.components = components;
 }
 
+const errorRef = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorResponse" } } },
+});
+
+// The evidence routes are plain Hono routes (multipart upload, file download), not
+// procedures, so the bridge cannot describe them; they are added by hand.
+function addEvidenceRoutes(doc: Json): void {
+  const paths = (doc.paths ?? {}) as Record<string, Json>;
+  const orgHeader = {
+    name: "X-Organization-Id",
+    in: "header",
+    required: true,
+    schema: { type: "string", format: "uuid" },
+    description: "The organization to act in",
+  };
+  const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", format: "uuid" } });
+  paths["/activities/{id}/evidence"] = {
+    ...(paths["/activities/{id}/evidence"] ?? {}),
+    post: {
+      operationId: "evidence-upload",
+      summary: "Attach a file to an activity (multipart field `file`)",
+      tags: ["evidence"],
+      security: [{ bearerAuth: [] }],
+      parameters: [idParam("id"), orgHeader],
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: { type: "object", required: ["file"], properties: { file: { type: "string", format: "binary" } } },
+          },
+        },
+      },
+      responses: {
+        "201": {
+          description: "Stored",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Evidence" } } },
+        },
+        "400": errorRef("Invalid upload"),
+        "401": errorRef("Not signed in"),
+        "403": errorRef("Not allowed"),
+        "404": errorRef("Activity not found"),
+        "413": errorRef("File too large (EVIDENCE_MAX_BYTES)"),
+        "415": errorRef("File type not allowed (EVIDENCE_ALLOWED_TYPES)"),
+      },
+    },
+  };
+  paths["/evidence/{id}"] = {
+    ...(paths["/evidence/{id}"] ?? {}),
+    get: {
+      operationId: "evidence-download",
+      summary: "Download an evidence file",
+      tags: ["evidence"],
+      security: [{ bearerAuth: [] }],
+      parameters: [idParam("id"), orgHeader],
+      responses: {
+        "200": {
+          description: "The file",
+          content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+        },
+        "401": errorRef("Not signed in"),
+        "404": errorRef("Evidence not found"),
+      },
+    },
+  };
+  doc.paths = paths;
+}
+
 /** Builds the document once; `baseUrl` is where /api/v1 is served. */
 export function buildOpenApiDocument(router: AnyRouter, version: string, baseUrl: string): Json {
   const doc = generateOpenApiDocument(router, {
@@ -55,5 +123,6 @@ export function buildOpenApiDocument(router: AnyRouter, version: string, baseUrl
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   }) as unknown as Json;
   useAssayErrorShape(doc);
+  addEvidenceRoutes(doc);
   return doc;
 }
