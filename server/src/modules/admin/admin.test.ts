@@ -83,22 +83,23 @@ describe("admin", () => {
       const rootSession = await signIn(root);
       const id = root.id;
       const refused = {
-        update: admin.admin.users.update({ id, name: "Pwned" }),
-        setRole: admin.admin.users.setRole({ id, role: "viewer" }),
-        activate: admin.admin.users.activate({ id }),
-        deactivate: admin.admin.users.deactivate({ id }),
-        delete: admin.admin.users.delete({ id }),
-        unlock: admin.admin.users.unlock({ id }),
-        revokeSession: admin.admin.sessions.revoke({ id: rootSession.sessionId }),
-        createSuperuser: admin.admin.users.create({
-          email: "root2@example.com",
-          name: "Root 2",
-          password: STRONG,
-          role: "admin",
-          isSuperuser: true,
-        }),
+        update: () => admin.admin.users.update({ id, name: "Pwned" }),
+        setRole: () => admin.admin.users.setRole({ id, role: "viewer" }),
+        activate: () => admin.admin.users.activate({ id }),
+        deactivate: () => admin.admin.users.deactivate({ id }),
+        delete: () => admin.admin.users.delete({ id }),
+        unlock: () => admin.admin.users.unlock({ id }),
+        revokeSession: () => admin.admin.sessions.revoke({ id: rootSession.sessionId }),
+        createSuperuser: () =>
+          admin.admin.users.create({
+            email: "root2@example.com",
+            name: "Root 2",
+            password: STRONG,
+            role: "admin",
+            isSuperuser: true,
+          }),
       };
-      for (const [name, call] of Object.entries(refused)) expect(await codeOf(call), name).toBe("FORBIDDEN");
+      for (const [name, call] of Object.entries(refused)) expect(await codeOf(call()), name).toBe("FORBIDDEN");
       expect(await admin.admin.users.get({ id })).toMatchObject({ isSuperuser: true, isActive: true, role: "admin" });
       expect((await h.as(rootSession.accessToken).auth.me()).id).toBe(id);
       expect((await admin.audit.list({ targetId: id })).pagination.total).toBe(0);
@@ -118,11 +119,11 @@ describe("admin", () => {
     it("stops anyone deactivating, deleting or demoting themselves", async () => {
       const self = adminAccount.id;
       for (const call of [
-        admin.admin.users.deactivate({ id: self }),
-        admin.admin.users.delete({ id: self }),
-        admin.admin.users.setRole({ id: self, role: "analyst" }),
+        () => admin.admin.users.deactivate({ id: self }),
+        () => admin.admin.users.delete({ id: self }),
+        () => admin.admin.users.setRole({ id: self, role: "analyst" }),
       ]) {
-        const error = await failure(call);
+        const error = await failure(call());
         expect(error.code).toBe("FORBIDDEN");
         expect(error.message).toMatch(/your own account/);
       }
@@ -181,16 +182,16 @@ describe("admin", () => {
     it("answers NOT_FOUND for unknown ids", async () => {
       const id = randomUUID();
       for (const call of [
-        admin.admin.users.get({ id }),
-        admin.admin.users.update({ id, name: "X" }),
-        admin.admin.users.setRole({ id, role: "viewer" }),
-        admin.admin.users.activate({ id }),
-        admin.admin.users.deactivate({ id }),
-        admin.admin.users.delete({ id }),
-        admin.admin.users.unlock({ id }),
-        admin.admin.sessions.revoke({ id }),
+        () => admin.admin.users.get({ id }),
+        () => admin.admin.users.update({ id, name: "X" }),
+        () => admin.admin.users.setRole({ id, role: "viewer" }),
+        () => admin.admin.users.activate({ id }),
+        () => admin.admin.users.deactivate({ id }),
+        () => admin.admin.users.delete({ id }),
+        () => admin.admin.users.unlock({ id }),
+        () => admin.admin.sessions.revoke({ id }),
       ]) {
-        expect(await codeOf(call)).toBe("NOT_FOUND");
+        expect(await codeOf(call())).toBe("NOT_FOUND");
       }
       expect(await codeOf(admin.admin.users.get({ id: "nope" }))).toBe("VALIDATION");
     });
