@@ -4,6 +4,8 @@ import type { Context } from "../../context.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
+import type { AuthUser } from "../auth/session-guard.js";
+import { techniqueArticles } from "../knowledge-base/technique-articles.js";
 import {
   SEARCH_LIMIT,
   type searchResultSchema,
@@ -79,8 +81,11 @@ export async function listTechniques(ctx: Db, input: TechniqueListInput) {
   return toPage(result?.items ?? [], result?.total ?? 0, input.page, input.pageSize);
 }
 
-/** A technique by ATT&CK id with its sub-techniques, mitigations and linked templates. */
-export async function getTechnique(ctx: Db, attackId: string): Promise<z.infer<typeof techniqueDetailSchema>> {
+/** Who asks, for the parts of a technique that depend on the caller's organization (X-Organization-Id). */
+type Viewer = { req?: Pick<Context["req"], "headers">; user?: AuthUser | null };
+
+/** A technique by ATT&CK id with its sub-techniques, mitigations, linked templates and knowledge-base articles. */
+export async function getTechnique(ctx: Db & Viewer, attackId: string): Promise<z.infer<typeof techniqueDetailSchema>> {
   const { prisma } = ctx.db;
   const technique = await prisma.attackTechnique.findUnique({
     where: { attackId },
@@ -93,7 +98,7 @@ export async function getTechnique(ctx: Db, attackId: string): Promise<z.infer<t
     },
   });
   if (!technique) throw new AppError("NOT_FOUND", `No ATT&CK technique ${attackId}`, "id");
-  const [subTechniques, activityTemplates] = await Promise.all([
+  const [subTechniques, activityTemplates, knowledgeBaseArticles] = await Promise.all([
     prisma.attackTechnique.findMany({
       where: { parentAttackId: attackId, isSubtechnique: true, ...active },
       orderBy: { attackId: "asc" },
@@ -105,6 +110,8 @@ export async function getTechnique(ctx: Db, attackId: string): Promise<z.infer<t
       orderBy: [{ name: "asc" }, { id: "asc" }],
       select: { id: true, name: true, source: true, platforms: true },
     }),
+    // Articles of the organization named by X-Organization-Id, when the caller may read it.
+    techniqueArticles(ctx, attackId),
   ]);
   const tactics = technique.tactics
     .map((l) => l.tactic)
@@ -131,8 +138,7 @@ export async function getTechnique(ctx: Db, attackId: string): Promise<z.infer<t
       .map((l) => ({ attackId: l.mitigation.attackId, name: l.mitigation.name, description: l.description }))
       .sort((a, b) => compare(a.attackId, b.attackId)),
     activityTemplates,
-    // Filled in by the knowledge-base module once it exists; the field is part of the contract now.
-    knowledgeBaseArticles: [],
+    knowledgeBaseArticles,
   };
 }
 
