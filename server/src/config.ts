@@ -159,6 +159,7 @@ const envSchema = z.object({
       ),
     )
     .default(EVIDENCE_TYPES_DEFAULT),
+  BENCH_ROUTES: booleanFlag.default(false),
 });
 
 export type Rate = { points: number; durationSeconds: number };
@@ -222,6 +223,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** Evidence uploads: the largest file, and the media types accepted (`type/*` wildcards allowed). */
   evidence: { maxBytes: number; allowedTypes: string[] };
+  /** Mount the unauthenticated /bench/bare/* routes that `pnpm bench` measures against (never in production). */
+  benchRoutes: boolean;
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per variable. */
@@ -246,6 +249,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (present.NODE_ENV === "production" && !present.ENCRYPTION_KEY) {
     problems.push("ENCRYPTION_KEY: required in production (openssl rand -base64 32)");
+  }
+  if (present.NODE_ENV === "production" && parsed.success && parsed.data.BENCH_ROUTES) {
+    problems.push("BENCH_ROUTES: refused in production (benchmark routes answer without authentication)");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -317,5 +323,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, allowedTypes: e.EVIDENCE_ALLOWED_TYPES.map((t) => t.toLowerCase()) },
+    benchRoutes: e.BENCH_ROUTES,
   };
 }

@@ -17,6 +17,7 @@ import { EVIDENCE_UPLOAD_PATH, evidenceRoutes } from "../modules/evidence/eviden
 import { healthRoutes } from "../modules/health/health.routes.js";
 import { oidcRoutes } from "../modules/oidc/oidc.routes.js";
 import { appRouter } from "../trpc/router.js";
+import { benchRoutes } from "./bench-routes.js";
 import { DOCS_CSP, docsRoutes } from "./docs.js";
 import { errorBody, sendError } from "./error-body.js";
 import { buildOpenApiDocument } from "./openapi.js";
@@ -167,6 +168,12 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
     evidenceRoutes(deps, (c) => contextOf(deps, c)),
   );
   app.all("/api/v1/*", (c) => rest(c));
+
+  // Unauthenticated "limit" routes for `pnpm bench`: only when BENCH_ROUTES=true (refused in production).
+  if (config.benchRoutes) {
+    app.use("/bench/*", whenReady);
+    app.route("/bench", benchRoutes(deps));
+  }
 
   if (config.docsEnabled) app.route("/docs", docsRoutes());
   if (config.panelEnabled) app.route("/panel", panelRoutes(router));

@@ -8,14 +8,20 @@ import { assetsRouter } from "../modules/assets/assets.router.js";
 import { auditRouter } from "../modules/audit/audit.router.js";
 import { authRouter } from "../modules/auth/auth.router.js";
 import { evidenceRouter } from "../modules/evidence/evidence.router.js";
+import { exportsRouter } from "../modules/exports/exports.router.js";
+import { importsRouter } from "../modules/imports/imports.router.js";
+import { knowledgeBaseRouter } from "../modules/knowledge-base/knowledge-base.router.js";
 import { mfaRouter } from "../modules/mfa/mfa.router.js";
 import { mitreRouter } from "../modules/mitre/mitre.router.js";
 import { oidcRouter } from "../modules/oidc/oidc.router.js";
 import { invitationsRouter } from "../modules/orgs/invitations.router.js";
 import { orgsRouter } from "../modules/orgs/orgs.router.js";
 import { sessionsRouter } from "../modules/sessions/sessions.router.js";
+import { statisticsRouter } from "../modules/statistics/statistics.router.js";
 import { systemRouter } from "../modules/system/system.router.js";
 import { tagsRouter } from "../modules/tags/tags.router.js";
+import { campaignsRouter } from "../modules/templates/campaigns.router.js";
+import { templatesRouter } from "../modules/templates/templates.router.js";
 import { usersRouter } from "../modules/users/users.router.js";
 import { router } from "./init.js";
 
@@ -38,6 +44,12 @@ export const appRouter = router({
   assets: assetsRouter,
   tags: tagsRouter,
   evidence: evidenceRouter,
+  statistics: statisticsRouter,
+  exports: exportsRouter,
+  imports: importsRouter,
+  templates: templatesRouter,
+  campaigns: campaignsRouter,
+  kb: knowledgeBaseRouter,
 });
 
 export type AppRouter = typeof appRouter;
