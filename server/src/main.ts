@@ -8,6 +8,7 @@ import type { Deps, Readiness } from "./context.js";
 import { type Database, openEmbedded, openPostgres } from "./db/database.js";
 import { applyPendingMigrations } from "./db/migrator.js";
 import { buildDeps } from "./deps.js";
+import { answerClientErrors } from "./http/client-errors.js";
 import { createApp } from "./http/app.js";
 import { scheduleMaintenance } from "./jobs/maintenance.js";
 import { createLogger, type Logger } from "./lib/logger.js";
@@ -79,6 +80,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
     s.once("error", reject);
   });
+  answerClientErrors(server);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: db.kind }, "Assay listening");

@@ -91,7 +91,9 @@ export function createRestHandler(
       const headers = new Headers({ "content-type": "application/json" });
       let status = 200;
       const res = {
+        // node:http semantics: setHeader replaces (appending would send Content-Type twice).
         setHeader: (key: string, value: string | string[]) => {
+          headers.delete(key);
           for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
         },
         get statusCode() {

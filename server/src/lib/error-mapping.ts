@@ -50,6 +50,22 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+// SQLSTATE 22021 (invalid byte sequence: a NUL in text) and 22P05 (untranslatable character:
+// \u0000 in JSON) come from text PostgreSQL cannot store: the client's input, not our fault.
+const INVALID_TEXT_STATES = new Set(["22021", "22P05"]);
+const INVALID_TEXT_MESSAGE = /invalid byte sequence for encoding|unsupported Unicode escape sequence/i;
+
+/** True when the error chain says the database refused a text value (NUL byte and the like). */
+export function isInvalidText(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const err = e as { code?: unknown; originalCode?: unknown; message?: unknown };
+    if (typeof err.code === "string" && INVALID_TEXT_STATES.has(err.code)) return true;
+    if (typeof err.originalCode === "string" && INVALID_TEXT_STATES.has(err.originalCode)) return true;
+    if (typeof err.message === "string" && INVALID_TEXT_MESSAGE.test(err.message)) return true;
+  }
+  return false;
+}
+
 function fromPrisma(cause: unknown): AppError | undefined {
   const err = cause as { name?: string; code?: string; meta?: { target?: unknown } };
   if (err?.name !== "PrismaClientKnownRequestError") return undefined;
@@ -81,6 +97,7 @@ export function mapError(error: unknown, exposeInternals = false): MappedError {
   }
   const prismaError = fromPrisma(cause);
   if (prismaError) return mapped(prismaError.code, prismaError.message, prismaError.items);
+  if (isInvalidText(cause)) return mapped("VALIDATION", "Text must not contain NUL (\\u0000) characters");
   if (isDatabaseUnavailable(cause))
     return mapped("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly");
   if (trpc && !trpc.cause) {

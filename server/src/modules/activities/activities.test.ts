@@ -33,6 +33,19 @@ describe("activities", () => {
       await expectCode(plan("x", { knowledgeBaseArticleIds: ["kb-1"] }), "VALIDATION", "knowledgeBaseArticleIds.0");
     });
 
+    it("refuses text PostgreSQL cannot store (a NUL byte) as VALIDATION, through both doors", async () => {
+      await expectCode(plan("bad\u0000title"), "VALIDATION");
+      await expectCode(
+        team.lead.api.activities.list({ assessmentId: team.assessmentId, q: "a\u0000b" }),
+        "VALIDATION",
+      );
+      const res = await rest(h, team.lead, "GET", `/assessments/${team.assessmentId}/activities?q=a%00b`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].code).toBe("VALIDATION");
+      // One Content-Type, not the adapter's default plus ours.
+      expect(res.headers.get("content-type")).toBe("application/json");
+    });
+
     it("refuses malformed ids and filters, naming the field", async () => {
       await expectCode(team.lead.api.activities.get({ id: "1" }), "VALIDATION", "id");
       await expectCode(team.lead.api.activities.history({ id: "1" }), "VALIDATION", "id");
