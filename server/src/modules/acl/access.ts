@@ -44,13 +44,17 @@ export async function resolveOrg(
     );
   }
   if (!UUID.test(orgId)) throw orgNotFound();
-  const org = await ctx.db.prisma.organization.findFirst({
-    where: { id: orgId, deletedAt: null },
-    select: { id: true, name: true, slug: true, memberships: { where: { userId: user.id }, select: { role: true } } },
-  });
+  // Every org-scoped request runs this: one statement on the driver (the Prisma query with the
+  // nested membership cost two round trips and ~0.2 ms of CPU; see tests/bench).
+  const [org] = await ctx.db.query<{ id: string; name: string; slug: string; role: OrgRole | null }>(
+    `SELECT o.id, o.name, o.slug, m.role::text AS role
+       FROM organizations o
+       LEFT JOIN memberships m ON m."organizationId" = o.id AND m."userId" = $2::uuid
+      WHERE o.id = $1::uuid AND o."deletedAt" IS NULL`,
+    [orgId, user.id],
+  );
   if (!org) throw orgNotFound();
-  const membership = org.memberships[0];
-  if (membership) return { id: org.id, name: org.name, slug: org.slug, role: membership.role, viaSuperuser: false };
+  if (org.role) return { id: org.id, name: org.name, slug: org.slug, role: org.role, viaSuperuser: false };
   if (user.isSuperuser) return { id: org.id, name: org.name, slug: org.slug, role: "owner", viaSuperuser: true };
   throw orgNotFound();
 }
@@ -81,12 +85,16 @@ export async function requireAssessmentPermission(
 ): Promise<AssessmentAccess> {
   const notFound = new AppError("NOT_FOUND", "Assessment not found", "assessmentId");
   if (!UUID.test(assessmentId)) throw notFound;
-  const assessment = await ctx.db.prisma.assessment.findFirst({
-    where: { id: assessmentId, organizationId: org.id, ...(options.includeDeleted ? {} : { deletedAt: null }) },
-    select: { id: true, acl: { where: { userId: user.id }, select: { role: true } } },
-  });
+  // One statement on the driver, like resolveOrg: it runs on every assessment-scoped request.
+  const [assessment] = await ctx.db.query<{ id: string; aclRole: AssessmentRole | null }>(
+    `SELECT a.id, acl.role::text AS "aclRole"
+       FROM assessments a
+       LEFT JOIN assessment_acl acl ON acl."assessmentId" = a.id AND acl."userId" = $3::uuid
+      WHERE a.id = $1::uuid AND a."organizationId" = $2::uuid${options.includeDeleted ? "" : ' AND a."deletedAt" IS NULL'}`,
+    [assessmentId, org.id, user.id],
+  );
   if (!assessment) throw notFound;
-  const role = effectiveAssessmentRole(org.role, assessment.acl[0]?.role ?? null);
+  const role = effectiveAssessmentRole(org.role, assessment.aclRole);
   if (!role) throw notFound;
   if (!assessmentCan(role, permission)) {
     throw new AppError("FORBIDDEN", `Your role on this assessment (${role}) does not allow this`);
