@@ -7,6 +7,15 @@
 
 import type { AssetKind } from "../../generated/prisma/client.js";
 import { Prisma } from "../../generated/prisma/client.js";
+import {
+  ACTIVITY_WORK_COLUMNS,
+  type ActivityWorkRow,
+  blueOf,
+  evaluationResultsOf,
+  expectationsOf,
+  isoOf,
+  parsed,
+} from "../activities/activity-work-columns.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
 import type { OrgCtx } from "../assessments/scope.js";
 import { type AssessmentDocument, DOCUMENT_FORMAT, DOCUMENT_VERSION } from "./assessment-document.js";
@@ -36,50 +45,14 @@ interface OverrideJson {
   at: string;
 }
 
-type Nullable<T> = T | null;
-type Severity = Nullable<"info" | "low" | "medium" | "high" | "critical">;
-type Result = Nullable<"pass" | "fail" | "na">;
-
-interface ActivityExportRow {
+/** An activity as the export reads it: its content and work, its phase, tags, assets and comments. */
+type ActivityExportRow = ActivityWorkRow & {
   groupId: string | null;
-  title: string;
-  description: string;
-  tactic: string | null;
-  techniques: string[] | null;
-  knowledgeBaseArticleIds: string[] | null;
-  status: AssessmentDocument["activities"][number]["status"];
-  command: string | null;
-  executedAt: Date | string | null;
-  executedBy: string | null;
-  executedByUserId: string | null;
-  source: string | null;
-  target: string | null;
-  expectLogged: boolean;
-  expectPrevented: boolean;
-  expectAlerted: boolean;
-  expectNotified: boolean;
-  expectedSeverity: Severity;
-  outcome: AssessmentDocument["activities"][number]["blue"]["outcome"];
-  detectedAt: Date | string | null;
-  detectionSource: string | null;
-  alertSeverity: Severity;
-  notifiedAt: Date | string | null;
-  blueNotes: string;
-  preventionResult: Result;
-  detectionResult: Result;
-  loggingResult: Result;
-  notificationResult: Result;
-  severityResult: Result;
-  evaluationOverrides: unknown;
-  evaluatedAt: Date | string | null;
-  evaluatedById: string | null;
   tags: unknown;
   assets: unknown;
   comments: unknown;
-}
+};
 
-const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
-const isoOf = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 const assetKey = (a: { name: string; kind: string }) => `${a.kind}\u0000${a.name}`;
 // Sorted in JavaScript (code units), not by the database collation: the same order everywhere.
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -90,14 +63,7 @@ const byKindName = (a: { name: string; kind: string }, b: { name: string; kind: 
 // Assets are listed oldest first within a name and kind: the import reuses the oldest one
 // too, so a second export of an imported document names the same asset.
 const ACTIVITIES_SQL = (organizationId: string, assessmentId: string) => Prisma.sql`
-  SELECT a."groupId", a.title, a.description, a.tactic, a.techniques, a."knowledgeBaseArticleIds",
-    a.status::text AS status, a.command, a."executedAt", a."executedBy", a."executedByUserId", a.source, a.target,
-    a."expectLogged", a."expectPrevented", a."expectAlerted", a."expectNotified",
-    a."expectedSeverity"::text AS "expectedSeverity", a.outcome::text AS outcome, a."detectedAt",
-    a."detectionSource", a."alertSeverity"::text AS "alertSeverity", a."notifiedAt", a."blueNotes",
-    a."preventionResult"::text AS "preventionResult", a."detectionResult"::text AS "detectionResult",
-    a."loggingResult"::text AS "loggingResult", a."notificationResult"::text AS "notificationResult",
-    a."severityResult"::text AS "severityResult", a."evaluationOverrides", a."evaluatedAt", a."evaluatedById",
+  SELECT a."groupId", ${ACTIVITY_WORK_COLUMNS},
     COALESCE((
       SELECT json_agg(json_build_object('name', t.name, 'color', t.color, 'description', t.description) ORDER BY t.name)
       FROM activity_tags x JOIN tags t ON t.id = x."tagId" WHERE x."activityId" = a.id
@@ -131,8 +97,8 @@ function peopleOf(rows: ActivityExportRow[]): Set<string> {
   for (const row of rows) {
     if (row.executedByUserId) ids.add(row.executedByUserId);
     if (row.evaluatedById) ids.add(row.evaluatedById);
-    for (const o of json<OverrideJson[]>(row.evaluationOverrides)) if (o.byId) ids.add(o.byId);
-    for (const c of json<CommentJson[]>(row.comments)) ids.add(c.authorId);
+    for (const o of parsed<OverrideJson[]>(row.evaluationOverrides)) if (o.byId) ids.add(o.byId);
+    for (const c of parsed<CommentJson[]>(row.comments)) ids.add(c.authorId);
   }
   return ids;
 }
@@ -158,8 +124,8 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
   const assets = new Map<string, AssetJson>();
 
   const activities = rows.map((row, i): AssessmentDocument["activities"][number] => {
-    const rowTags = json<TagJson[]>(row.tags);
-    const rowAssets = json<AssetJson[]>(row.assets);
+    const rowTags = parsed<TagJson[]>(row.tags);
+    const rowAssets = parsed<AssetJson[]>(row.assets);
     for (const tag of rowTags) tags.set(tag.name, tag);
     for (const asset of rowAssets) if (!assets.has(assetKey(asset))) assets.set(assetKey(asset), asset);
     const executor = emailOf(row.executedByUserId);
@@ -184,31 +150,12 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
         executedByUser: executor,
         source: row.source,
         target: row.target,
-        expectations: {
-          logged: row.expectLogged,
-          prevented: row.expectPrevented,
-          alerted: row.expectAlerted,
-          notified: row.expectNotified,
-          expectedSeverity: row.expectedSeverity,
-        },
+        expectations: expectationsOf(row),
       },
-      blue: {
-        outcome: row.outcome,
-        detectedAt: isoOf(row.detectedAt),
-        detectionSource: row.detectionSource,
-        alertSeverity: row.alertSeverity,
-        notifiedAt: isoOf(row.notifiedAt),
-        notes: row.blueNotes,
-      },
+      blue: blueOf(row),
       evaluation: {
-        results: {
-          prevention: row.preventionResult,
-          detection: row.detectionResult,
-          logging: row.loggingResult,
-          notification: row.notificationResult,
-          severity: row.severityResult,
-        },
-        overrides: json<OverrideJson[]>(row.evaluationOverrides).map((o) => ({
+        results: evaluationResultsOf(row),
+        overrides: parsed<OverrideJson[]>(row.evaluationOverrides).map((o) => ({
           category: o.category,
           computed: o.computed,
           result: o.result,
@@ -219,7 +166,7 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
         evaluatedAt: isoOf(row.evaluatedAt),
         evaluatedBy: emailOf(row.evaluatedById),
       },
-      comments: json<CommentJson[]>(row.comments).map((c) => ({
+      comments: parsed<CommentJson[]>(row.comments).map((c) => ({
         author: emailOf(c.authorId),
         body: c.body,
         createdAt: new Date(c.createdAt).toISOString(),

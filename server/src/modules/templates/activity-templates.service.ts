@@ -4,7 +4,6 @@
  * also takes it out of every group template listing it, in the same transaction.
  */
 import type { ActivityTemplate as ActivityTemplateRow, Prisma } from "../../generated/prisma/client.js";
-import { pageWindow, toPage } from "../../lib/pagination.js";
 import type {
   ActivityTemplate,
   CreateActivityTemplateInput,
@@ -15,15 +14,14 @@ import { writeGroupItems } from "./sequence-refs.js";
 import { auditTemplate } from "./template-audit.js";
 import { toTemplateBase } from "./template-common.schemas.js";
 import {
-  assertTemplateAccess,
-  scopeFilter,
-  type TemplateCtx,
-  templateNotFound,
-  textSearch,
-  writableScope,
-} from "./template-scope.js";
-
-const WHAT = "Activity template";
+  createTemplate,
+  findTemplate,
+  getTemplate,
+  listTemplates,
+  templateTable,
+  updateTemplate,
+} from "./template-crud.js";
+import type { TemplateCtx } from "./template-scope.js";
 
 const text = (value: unknown): string => (typeof value === "string" ? value : value == null ? "" : String(value));
 const records = (value: Prisma.JsonValue): Prisma.JsonObject[] =>
@@ -60,72 +58,52 @@ export function toActivityTemplate(row: ActivityTemplateRow): ActivityTemplate {
   };
 }
 
+const activityTemplates = templateTable({
+  kind: "activity",
+  what: "Activity template",
+  rows: (db) => db.activityTemplate,
+  toApi: toActivityTemplate,
+  live: { deletedAt: null },
+});
+
 /** One page of the activity templates visible in `scope`, by name. */
-export async function listActivityTemplates(ctx: TemplateCtx, input: ListActivityTemplatesInput) {
-  const and: Prisma.ActivityTemplateWhereInput[] = [
-    await scopeFilter(ctx, input.scope),
-    { deletedAt: null },
-    ...textSearch(input.q),
-  ];
-  if (input.technique) and.push({ techniques: { has: input.technique } });
-  if (input.platform) and.push({ platforms: { has: input.platform } });
-  if (input.source) and.push({ source: input.source });
-  if (input.tactic) and.push({ tactic: input.tactic });
-  const where = { AND: and };
-  const { prisma } = ctx.db;
-  const [total, rows] = await prisma.$transaction([
-    prisma.activityTemplate.count({ where }),
-    prisma.activityTemplate.findMany({ where, orderBy: [{ name: "asc" }, { id: "asc" }], ...pageWindow(input) }),
-  ]);
-  return toPage(rows.map(toActivityTemplate), total, input.page, input.pageSize);
+export function listActivityTemplates(ctx: TemplateCtx, input: ListActivityTemplatesInput) {
+  const filters: Prisma.ActivityTemplateWhereInput[] = [];
+  if (input.technique) filters.push({ techniques: { has: input.technique } });
+  if (input.platform) filters.push({ platforms: { has: input.platform } });
+  if (input.source) filters.push({ source: input.source });
+  if (input.tactic) filters.push({ tactic: input.tactic });
+  return listTemplates(ctx, activityTemplates, input, filters);
 }
 
 /** The live template `id` if the caller may see it (and, with `write`, manage it); NOT_FOUND otherwise. */
-export async function findActivityTemplate(
+export function findActivityTemplate(
   ctx: TemplateCtx,
   id: string,
   options: { write?: boolean; field?: string } = {},
 ): Promise<ActivityTemplateRow> {
-  const row = await ctx.db.prisma.activityTemplate.findFirst({ where: { id, deletedAt: null } });
-  if (!row) throw templateNotFound(WHAT, options.field);
-  await assertTemplateAccess(ctx, row.organizationId, WHAT, options);
-  return row;
+  return findTemplate(ctx, activityTemplates, id, options);
 }
 
 /** One activity template. */
-export async function getActivityTemplate(ctx: TemplateCtx, id: string): Promise<ActivityTemplate> {
-  return toActivityTemplate(await findActivityTemplate(ctx, id));
+export function getActivityTemplate(ctx: TemplateCtx, id: string): Promise<ActivityTemplate> {
+  return getTemplate(ctx, activityTemplates, id);
 }
 
 /** Creates an activity template in the named organization, or globally (superusers). */
-export async function createActivityTemplate(
+export function createActivityTemplate(
   ctx: TemplateCtx,
   input: CreateActivityTemplateInput,
 ): Promise<ActivityTemplate> {
-  const organizationId = await writableScope(ctx, input.scope);
-  const { scope: _scope, ...content } = input;
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
-    const created = await tx.activityTemplate.create({ data: { organizationId, ...content } });
-    await auditTemplate(ctx, tx, "created", "activity", created);
-    return created;
-  });
-  return toActivityTemplate(row);
+  return createTemplate(ctx, activityTemplates, input);
 }
 
 /** Edits the fields sent. */
-export async function updateActivityTemplate(
+export function updateActivityTemplate(
   ctx: TemplateCtx,
   input: UpdateActivityTemplateInput,
 ): Promise<ActivityTemplate> {
-  await findActivityTemplate(ctx, input.id, { write: true });
-  const { id, ...changes } = input;
-  const data = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
-    const updated = await tx.activityTemplate.update({ where: { id }, data });
-    await auditTemplate(ctx, tx, "updated", "activity", updated, { fields: Object.keys(data) });
-    return updated;
-  });
-  return toActivityTemplate(row);
+  return updateTemplate(ctx, activityTemplates, input);
 }
 
 /** Soft-deletes a template and removes it from the group templates that list it. */

@@ -1,6 +1,4 @@
 /** Campaign templates: a whole assessment plan, i.e. activity-group templates in order. */
-import type { Prisma } from "../../generated/prisma/client.js";
-import { pageWindow, toPage } from "../../lib/pagination.js";
 import {
   assertGroupTemplatesUsable,
   campaignInclude,
@@ -14,51 +12,31 @@ import type {
   UpdateCampaignTemplateInput,
 } from "./sequence-templates.schemas.js";
 import { auditTemplate } from "./template-audit.js";
+import { deleteTemplate, findTemplate, getTemplate, listTemplates, templateTable } from "./template-crud.js";
 import { assertNameFree } from "./template-names.js";
-import {
-  assertTemplateAccess,
-  scopeFilter,
-  type TemplateCtx,
-  templateNotFound,
-  textSearch,
-  writableScope,
-} from "./template-scope.js";
+import { type TemplateCtx, writableScope } from "./template-scope.js";
 
-const WHAT = "Campaign template";
+const campaignTemplates = templateTable({
+  kind: "campaign",
+  what: "Campaign template",
+  rows: (db) => db.campaignTemplate,
+  toApi: toCampaignTemplate,
+  read: { include: campaignInclude },
+});
 
 /** One page of the campaign templates visible in `scope`, by name. */
-export async function listCampaignTemplates(ctx: TemplateCtx, input: ListCampaignTemplatesInput) {
-  const where: Prisma.CampaignTemplateWhereInput = {
-    AND: [await scopeFilter(ctx, input.scope), ...textSearch(input.q)],
-  };
-  const { prisma } = ctx.db;
-  const [total, rows] = await prisma.$transaction([
-    prisma.campaignTemplate.count({ where }),
-    prisma.campaignTemplate.findMany({
-      where,
-      include: campaignInclude,
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      ...pageWindow(input),
-    }),
-  ]);
-  return toPage(rows.map(toCampaignTemplate), total, input.page, input.pageSize);
+export function listCampaignTemplates(ctx: TemplateCtx, input: ListCampaignTemplatesInput) {
+  return listTemplates(ctx, campaignTemplates, input);
 }
 
 /** The campaign template `id` with its groups and their activities, if the caller may see it. */
-export async function findCampaignTemplate(
-  ctx: TemplateCtx,
-  id: string,
-  options: { write?: boolean; field?: string } = {},
-) {
-  const row = await ctx.db.prisma.campaignTemplate.findUnique({ where: { id }, include: campaignInclude });
-  if (!row) throw templateNotFound(WHAT, options.field);
-  await assertTemplateAccess(ctx, row.organizationId, WHAT, options);
-  return row;
+export function findCampaignTemplate(ctx: TemplateCtx, id: string, options: { write?: boolean; field?: string } = {}) {
+  return findTemplate(ctx, campaignTemplates, id, options);
 }
 
 /** One campaign template with its group templates (and their activity templates) in order. */
-export async function getCampaignTemplate(ctx: TemplateCtx, id: string): Promise<CampaignTemplate> {
-  return toCampaignTemplate(await findCampaignTemplate(ctx, id));
+export function getCampaignTemplate(ctx: TemplateCtx, id: string): Promise<CampaignTemplate> {
+  return getTemplate(ctx, campaignTemplates, id);
 }
 
 /** Creates a campaign template in the named organization, or globally (superusers). */
@@ -109,11 +87,6 @@ export async function updateCampaignTemplate(
 }
 
 /** Deletes a campaign template (assessments made from it are not touched). */
-export async function deleteCampaignTemplate(ctx: TemplateCtx, id: string): Promise<CampaignTemplate> {
-  const current = await findCampaignTemplate(ctx, id, { write: true });
-  await ctx.db.prisma.$transaction(async (tx) => {
-    await tx.campaignTemplate.delete({ where: { id } });
-    await auditTemplate(ctx, tx, "deleted", "campaign", current);
-  });
-  return toCampaignTemplate(current);
+export function deleteCampaignTemplate(ctx: TemplateCtx, id: string): Promise<CampaignTemplate> {
+  return deleteTemplate(ctx, campaignTemplates, id);
 }

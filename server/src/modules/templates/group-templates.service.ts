@@ -2,8 +2,6 @@
  * Activity-group templates: a phase plan, i.e. activity templates in order. Deleting one
  * removes it from the campaign templates that list it, in the same transaction.
  */
-import type { Prisma } from "../../generated/prisma/client.js";
-import { pageWindow, toPage } from "../../lib/pagination.js";
 import {
   assertActivityTemplatesUsable,
   groupInclude,
@@ -18,46 +16,26 @@ import type {
   UpdateGroupTemplateInput,
 } from "./sequence-templates.schemas.js";
 import { auditTemplate } from "./template-audit.js";
+import { findTemplate, getTemplate, listTemplates, templateTable } from "./template-crud.js";
 import { assertNameFree } from "./template-names.js";
-import {
-  assertTemplateAccess,
-  scopeFilter,
-  type TemplateCtx,
-  templateNotFound,
-  textSearch,
-  writableScope,
-} from "./template-scope.js";
+import { type TemplateCtx, writableScope } from "./template-scope.js";
 
-const WHAT = "Activity-group template";
+const groupTemplates = templateTable({
+  kind: "activityGroup",
+  what: "Activity-group template",
+  rows: (db) => db.activityGroupTemplate,
+  toApi: toGroupTemplate,
+  read: { include: groupInclude },
+});
 
 /** One page of the group templates visible in `scope`, by name. */
-export async function listGroupTemplates(ctx: TemplateCtx, input: ListGroupTemplatesInput) {
-  const where: Prisma.ActivityGroupTemplateWhereInput = {
-    AND: [await scopeFilter(ctx, input.scope), ...textSearch(input.q)],
-  };
-  const { prisma } = ctx.db;
-  const [total, rows] = await prisma.$transaction([
-    prisma.activityGroupTemplate.count({ where }),
-    prisma.activityGroupTemplate.findMany({
-      where,
-      include: groupInclude,
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      ...pageWindow(input),
-    }),
-  ]);
-  return toPage(rows.map(toGroupTemplate), total, input.page, input.pageSize);
-}
-
-async function findGroupTemplate(ctx: TemplateCtx, id: string, options: { write?: boolean } = {}) {
-  const row = await ctx.db.prisma.activityGroupTemplate.findUnique({ where: { id }, include: groupInclude });
-  if (!row) throw templateNotFound(WHAT);
-  await assertTemplateAccess(ctx, row.organizationId, WHAT, options);
-  return row;
+export function listGroupTemplates(ctx: TemplateCtx, input: ListGroupTemplatesInput) {
+  return listTemplates(ctx, groupTemplates, input);
 }
 
 /** One group template with its activity templates in order. */
-export async function getGroupTemplate(ctx: TemplateCtx, id: string): Promise<GroupTemplate> {
-  return toGroupTemplate(await findGroupTemplate(ctx, id));
+export function getGroupTemplate(ctx: TemplateCtx, id: string): Promise<GroupTemplate> {
+  return getTemplate(ctx, groupTemplates, id);
 }
 
 /** Creates a group template in the named organization, or globally (superusers). */
@@ -78,7 +56,7 @@ export async function createGroupTemplate(ctx: TemplateCtx, input: CreateGroupTe
 
 /** Renames, redescribes or reorders (replaces the activity list of) a group template. */
 export async function updateGroupTemplate(ctx: TemplateCtx, input: UpdateGroupTemplateInput): Promise<GroupTemplate> {
-  const current = await findGroupTemplate(ctx, input.id, { write: true });
+  const current = await findTemplate(ctx, groupTemplates, input.id, { write: true });
   const row = await ctx.db.prisma.$transaction(async (tx) => {
     if (input.name !== undefined) {
       await assertNameFree(tx, "activityGroup", current.organizationId, input.name, current.id);
@@ -105,7 +83,7 @@ export async function updateGroupTemplate(ctx: TemplateCtx, input: UpdateGroupTe
 
 /** Deletes a group template and removes it from the campaign templates that list it. */
 export async function deleteGroupTemplate(ctx: TemplateCtx, id: string): Promise<GroupTemplate> {
-  const current = await findGroupTemplate(ctx, id, { write: true });
+  const current = await findTemplate(ctx, groupTemplates, id, { write: true });
   await ctx.db.prisma.$transaction(async (tx) => {
     const uses = await tx.campaignTemplateItem.findMany({
       where: { groupTemplateId: id },

@@ -16,7 +16,7 @@ import { type OrgScope, requireOrgPermission, resolveOrg } from "../acl/access.j
 import type { AuthUser } from "../auth/session-guard.js";
 
 /** The context of a template procedure: the signed-in user and the organization they named, if any. */
-export type TemplateCtx = Pick<Context, "db" | "clock" | "ids" | "req"> & {
+export type TemplateCtx = Pick<Context, "db" | "auth" | "clock" | "ids" | "req"> & {
   user: AuthUser;
   requestedOrgId: string | undefined;
 };
