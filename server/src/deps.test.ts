@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltDeps, buildDeps } from "./deps.js";
 import { createLogger } from "./lib/logger.js";
+import { resolveOrg } from "./modules/acl/access.js";
+import { createOrg } from "./modules/assessments/test-fixtures.js";
 import { createHarness, type Harness } from "./test-support/harness.js";
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -41,6 +43,34 @@ describe.runIf(redisUrl)("two instances over one Redis", () => {
     let refused = false;
     while (!refused && Date.now() < deadline) {
       refused = await other.deps.auth.sessions.check(claims.sid, claims.sub).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(refused).toBe(true);
+  });
+
+  it("a member removed on one instance loses the organization on the other at once", async () => {
+    const org = await createOrg(h);
+    const member = await h.createUser();
+    await h.deps.db.prisma.membership.create({ data: { organizationId: org.id, userId: member.id, role: "admin" } });
+    const user = {
+      id: member.id,
+      email: member.email,
+      name: "m",
+      role: "analyst" as const,
+      isSuperuser: false,
+      sessionId: "s",
+    };
+    // The other instance caches the member's scope...
+    await expect(resolveOrg(other.deps, user, org.id)).resolves.toMatchObject({ role: "admin" });
+    await org.owner.api.orgs.members.remove({ userId: member.id });
+    // ...and the removal, made here, reaches it through Redis.
+    const deadline = Date.now() + 2000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = await resolveOrg(other.deps, user, org.id).then(
         () => false,
         () => true,
       );

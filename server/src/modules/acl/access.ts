@@ -30,9 +30,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const orgNotFound = () => new AppError("NOT_FOUND", "Organization not found", "organizationId");
 
-/** The organization `orgId` as `user` may act in it; NOT_FOUND when not a member (or deleted). */
+/**
+ * The organization `orgId` as `user` may act in it; NOT_FOUND when not a member (or deleted).
+ * Cached with the session (SESSION_CACHE_TTL_MS): every change to the organization or its
+ * memberships goes through `changingOrg`, which drops the cached scopes on every instance.
+ */
 export async function resolveOrg(
-  ctx: Pick<Context, "db">,
+  ctx: Pick<Context, "db" | "auth">,
   user: AuthUser,
   orgId: string | undefined | null,
 ): Promise<OrgScope> {
@@ -44,8 +48,28 @@ export async function resolveOrg(
     );
   }
   if (!UUID.test(orgId)) throw orgNotFound();
-  // Every org-scoped request runs this: one statement on the driver (the Prisma query with the
-  // nested membership cost two round trips and ~0.2 ms of CPU; see tests/bench).
+  return ctx.auth.sessions.orgScope(user.id, orgId, () => loadOrgScope(ctx, user, orgId));
+}
+
+/**
+ * Runs `work` (a transaction changing the organization or its memberships), then forgets the
+ * cached scopes in the organization, once the change is committed (or did not happen).
+ */
+export async function changingOrg<T>(
+  ctx: Pick<Context, "auth">,
+  organizationId: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    ctx.auth.sessions.invalidateOrganization(organizationId);
+  }
+}
+
+async function loadOrgScope(ctx: Pick<Context, "db">, user: AuthUser, orgId: string): Promise<OrgScope> {
+  // One statement on the driver (the Prisma query with the nested membership cost two round
+  // trips and ~0.2 ms of CPU; see tests/bench).
   const [org] = await ctx.db.query<{ id: string; name: string; slug: string; role: OrgRole | null }>(
     `SELECT o.id, o.name, o.slug, m.role::text AS role
        FROM organizations o
@@ -83,8 +107,7 @@ export async function requireAssessmentPermission(
   permission: AssessmentPermission,
   options: { includeDeleted?: boolean } = {},
 ): Promise<AssessmentAccess> {
-  const notFound = new AppError("NOT_FOUND", "Assessment not found", "assessmentId");
-  if (!UUID.test(assessmentId)) throw notFound;
+  if (!UUID.test(assessmentId)) throw assessmentNotFound();
   // One statement on the driver, like resolveOrg: it runs on every assessment-scoped request.
   const [assessment] = await ctx.db.query<{ id: string; aclRole: AssessmentRole | null }>(
     `SELECT a.id, acl.role::text AS "aclRole"
@@ -93,13 +116,33 @@ export async function requireAssessmentPermission(
       WHERE a.id = $1::uuid AND a."organizationId" = $2::uuid${options.includeDeleted ? "" : ' AND a."deletedAt" IS NULL'}`,
     [assessmentId, org.id, user.id],
   );
-  if (!assessment) throw notFound;
-  const role = effectiveAssessmentRole(org.role, assessment.aclRole);
-  if (!role) throw notFound;
+  if (!assessment) throw assessmentNotFound();
+  const role = requireRolePermission(effectiveAssessmentRole(org.role, assessment.aclRole), permission);
+  return { assessmentId: assessment.id, role };
+}
+
+// Built only when thrown: an AppError captures a stack, which costs on a hot path.
+const assessmentNotFound = (field = "assessmentId") => new AppError("NOT_FOUND", "Assessment not found", field);
+
+/** True when the caller's org role leads every assessment of the organization (no ACL entry needed). */
+export function leadsEveryAssessment(org: OrgScope): boolean {
+  return effectiveAssessmentRole(org.role, null) !== null;
+}
+
+/**
+ * The caller's effective role on an assessment when it grants `permission`: NOT_FOUND when
+ * they hold none (the assessment is not shared with them), FORBIDDEN when it falls short.
+ */
+export function requireRolePermission(
+  role: AssessmentRole | null,
+  permission: AssessmentPermission,
+  field = "assessmentId",
+): AssessmentRole {
+  if (!role) throw assessmentNotFound(field);
   if (!assessmentCan(role, permission)) {
     throw new AppError("FORBIDDEN", `Your role on this assessment (${role}) does not allow this`);
   }
-  return { assessmentId: assessment.id, role };
+  return role;
 }
 
 /** A soft-deleted organization as `user` may see it: its scope plus when it was deleted and is purged. */

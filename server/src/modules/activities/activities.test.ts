@@ -35,10 +35,7 @@ describe("activities", () => {
 
     it("refuses text PostgreSQL cannot store (a NUL byte) as VALIDATION, through both doors", async () => {
       await expectCode(plan("bad\u0000title"), "VALIDATION");
-      await expectCode(
-        team.lead.api.activities.list({ assessmentId: team.assessmentId, q: "a\u0000b" }),
-        "VALIDATION",
-      );
+      await expectCode(team.lead.api.activities.list({ assessmentId: team.assessmentId, q: "a\u0000b" }), "VALIDATION");
       const res = await rest(h, team.lead, "GET", `/assessments/${team.assessmentId}/activities?q=a%00b`);
       expect(res.status).toBe(400);
       expect(res.body.errors[0].code).toBe("VALIDATION");

@@ -7,8 +7,18 @@
 import type { Database } from "../../db/database.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { likeLiteral } from "../../lib/pagination.js";
+import type { AssessmentRole } from "../acl/permissions.js";
 import type { Tx } from "../assessments/scope.js";
-import type { Activity, ActivityStatus, EvaluationResult, Outcome, Severity } from "./activities.schemas.js";
+import type { Activity, ActivityStatus } from "./activities.schemas.js";
+import {
+  ACTIVITY_WORK_COLUMNS,
+  type ActivityWorkRow,
+  blueOf,
+  evaluationResultsOf,
+  expectationsOf,
+  isoOf,
+  parsed,
+} from "./activity-work-columns.js";
 
 /** Runs one SQL statement: through Prisma (inside a transaction) or straight on the driver. */
 export type SqlRunner = <T>(query: Prisma.Sql) => Promise<T[]>;
@@ -29,43 +39,12 @@ export const viaPrisma =
   <T>(query: Prisma.Sql) =>
     db.$queryRaw<T[]>(query);
 
-interface ActivitySqlRow {
+interface ActivitySqlRow extends ActivityWorkRow {
   id: string;
   organizationId: string;
   assessmentId: string;
   groupId: string | null;
   position: number;
-  title: string;
-  description: string;
-  tactic: string | null;
-  techniques: string[] | null;
-  knowledgeBaseArticleIds: string[] | null;
-  status: ActivityStatus;
-  command: string | null;
-  executedAt: Date | string | null;
-  executedBy: string | null;
-  executedByUserId: string | null;
-  source: string | null;
-  target: string | null;
-  expectLogged: boolean;
-  expectPrevented: boolean;
-  expectAlerted: boolean;
-  expectNotified: boolean;
-  expectedSeverity: Severity | null;
-  outcome: Outcome | null;
-  detectedAt: Date | string | null;
-  detectionSource: string | null;
-  alertSeverity: Severity | null;
-  notifiedAt: Date | string | null;
-  blueNotes: string;
-  preventionResult: EvaluationResult | null;
-  detectionResult: EvaluationResult | null;
-  loggingResult: EvaluationResult | null;
-  notificationResult: EvaluationResult | null;
-  severityResult: EvaluationResult | null;
-  evaluationOverrides: unknown;
-  evaluatedAt: Date | string | null;
-  evaluatedById: string | null;
   createdById: string | null;
   createdAt: Date | string;
   updatedAt: Date | string;
@@ -74,18 +53,8 @@ interface ActivitySqlRow {
   total?: number | bigint;
 }
 
-// Enums are cast to text so both drivers hand back plain strings.
 const SELECT_ACTIVITY = Prisma.sql`
-  SELECT a.id, a."organizationId", a."assessmentId", a."groupId", a.position, a.title, a.description,
-    a.tactic, a.techniques, a."knowledgeBaseArticleIds", a.status::text AS status,
-    a.command, a."executedAt", a."executedBy", a."executedByUserId", a.source, a.target,
-    a."expectLogged", a."expectPrevented", a."expectAlerted", a."expectNotified",
-    a."expectedSeverity"::text AS "expectedSeverity",
-    a.outcome::text AS outcome, a."detectedAt", a."detectionSource", a."alertSeverity"::text AS "alertSeverity",
-    a."notifiedAt", a."blueNotes",
-    a."preventionResult"::text AS "preventionResult", a."detectionResult"::text AS "detectionResult",
-    a."loggingResult"::text AS "loggingResult", a."notificationResult"::text AS "notificationResult",
-    a."severityResult"::text AS "severityResult", a."evaluationOverrides", a."evaluatedAt", a."evaluatedById",
+  SELECT a.id, a."organizationId", a."assessmentId", a."groupId", a.position, ${ACTIVITY_WORK_COLUMNS},
     a."createdById", a."createdAt", a."updatedAt",
     COALESCE((
       SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) ORDER BY t.name, t.id)
@@ -96,12 +65,6 @@ const SELECT_ACTIVITY = Prisma.sql`
         ORDER BY s.name, s.id)
       FROM activity_assets y JOIN assets s ON s.id = y."assetId" WHERE y."activityId" = a.id
     ), '[]'::json) AS assets`;
-
-const isoOf = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
-
-function parsed<T>(value: unknown): T {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T;
-}
 
 function toActivity(row: ActivitySqlRow): Activity {
   return {
@@ -125,30 +88,11 @@ function toActivity(row: ActivitySqlRow): Activity {
       executedByUserId: row.executedByUserId,
       source: row.source,
       target: row.target,
-      expectations: {
-        logged: row.expectLogged,
-        prevented: row.expectPrevented,
-        alerted: row.expectAlerted,
-        notified: row.expectNotified,
-        expectedSeverity: row.expectedSeverity,
-      },
+      expectations: expectationsOf(row),
     },
-    blue: {
-      outcome: row.outcome,
-      detectedAt: isoOf(row.detectedAt),
-      detectionSource: row.detectionSource,
-      alertSeverity: row.alertSeverity,
-      notifiedAt: isoOf(row.notifiedAt),
-      notes: row.blueNotes,
-    },
+    blue: blueOf(row),
     evaluation: {
-      results: {
-        prevention: row.preventionResult,
-        detection: row.detectionResult,
-        logging: row.loggingResult,
-        notification: row.notificationResult,
-        severity: row.severityResult,
-      },
+      results: evaluationResultsOf(row),
       overrides: parsed(row.evaluationOverrides),
       evaluatedAt: isoOf(row.evaluatedAt),
       evaluatedById: row.evaluatedById,
@@ -200,6 +144,22 @@ function whereOf(organizationId: string, assessmentId: string, filters: Activity
   return Prisma.join(conditions, " AND ");
 }
 
+/** The page of matching activities (ids, positions and the total), cut before anything is aggregated. */
+function pageOf(where: Prisma.Sql, window: { skip: number; take: number }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT a.id, a.position, count(*) OVER () AS total
+    FROM activities a
+    WHERE ${where}
+    ORDER BY a.position, a.id
+    LIMIT ${window.take} OFFSET ${window.skip}`;
+}
+
+/** The total of a page past the end, which has no row to carry the count (one more statement). */
+async function countBeyond(run: SqlRunner, where: Prisma.Sql): Promise<number> {
+  const counted = await run<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM activities a WHERE ${where}`);
+  return Number(counted[0]?.n ?? 0);
+}
+
 /**
  * A page of an assessment's live activities in order, with the number matching the filters,
  * in one statement (a page past the end, which has no row to carry the count, costs a second).
@@ -216,18 +176,62 @@ export async function fetchActivityPage(
   // get their tags and assets aggregated: a window in the outer select would evaluate the
   // sub-selects for every matching row before LIMIT applies.
   const rows = await run<ActivitySqlRow>(Prisma.sql`
-    WITH page AS (
-      SELECT a.id, a.position, count(*) OVER () AS total
-      FROM activities a
-      WHERE ${where}
-      ORDER BY a.position, a.id
-      LIMIT ${window.take} OFFSET ${window.skip}
-    )
+    WITH page AS (${pageOf(where, window)})
     ${SELECT_ACTIVITY}, page.total::int AS total
     FROM page JOIN activities a ON a.id = page.id
     ORDER BY page.position, page.id`);
   if (rows[0]) return { items: rows.map(toActivity), total: Number(rows[0].total) };
   if (window.skip === 0) return { items: [], total: 0 };
-  const counted = await run<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM activities a WHERE ${where}`);
-  return { items: [], total: Number(counted[0]?.n ?? 0) };
+  return { items: [], total: await countBeyond(run, where) };
+}
+
+/** Who is reading: the organization, the user, and whether their org role leads every assessment. */
+export interface PageReader {
+  organizationId: string;
+  userId: string;
+  leadsEveryAssessment: boolean;
+}
+
+/** What fetchReadablePage found: the assessment (with the reader's ACL role on it) and the page. */
+export type ReadablePage =
+  | { found: false }
+  | { found: true; aclRole: AssessmentRole | null; items: Activity[]; total: number };
+
+/**
+ * fetchActivityPage with the assessment access check in the same statement: the hot read of
+ * the assessment screen in one round trip. The page is only read when the reader may see
+ * the assessment (their org role leads, or they hold an ACL role on it); the caller turns
+ * `found: false` into NOT_FOUND and checks the permission of the role it gets back.
+ */
+export async function fetchReadablePage(
+  run: SqlRunner,
+  reader: PageReader,
+  assessmentId: string,
+  filters: ActivityFilters,
+  window: { skip: number; take: number },
+): Promise<ReadablePage> {
+  const matching = whereOf(reader.organizationId, assessmentId, filters);
+  const where = Prisma.sql`${matching}
+    AND EXISTS (SELECT 1 FROM access WHERE ${reader.leadsEveryAssessment} OR access."aclRole" IS NOT NULL)`;
+  const rows = await run<Partial<ActivitySqlRow> & { aclRole: AssessmentRole | null }>(Prisma.sql`
+    WITH access AS (
+      SELECT acl.role::text AS "aclRole"
+      FROM assessments s
+      LEFT JOIN assessment_acl acl ON acl."assessmentId" = s.id AND acl."userId" = ${reader.userId}::uuid
+      WHERE s.id = ${assessmentId}::uuid AND s."organizationId" = ${reader.organizationId}::uuid
+        AND s."deletedAt" IS NULL
+    ), page AS (${pageOf(where, window)})
+    SELECT access."aclRole", p.*
+    FROM access LEFT JOIN (
+      ${SELECT_ACTIVITY}, page.total::int AS total
+      FROM page JOIN activities a ON a.id = page.id
+    ) p ON true
+    ORDER BY p.position, p.id`);
+  const first = rows[0];
+  if (!first) return { found: false };
+  const items = first.id ? (rows as ActivitySqlRow[]).map(toActivity) : [];
+  if (first.id) return { found: true, aclRole: first.aclRole, items, total: Number(first.total) };
+  const mayRead = reader.leadsEveryAssessment || first.aclRole !== null;
+  const total = window.skip === 0 || !mayRead ? 0 : await countBeyond(run, matching);
+  return { found: true, aclRole: first.aclRole, items, total };
 }

@@ -2,11 +2,14 @@
  * The per-request session check: a token is honoured only while its session is live and
  * its account active. Results are cached briefly per session and dropped on revocation, so
  * a revoked session is refused by the very next request without a query on every request.
+ * The caller's scope in an organization (membership and role) is cached the same way and
+ * dropped whenever the organization's memberships or the organization itself change.
  */
 import { LRUCache } from "lru-cache";
 import type { Database } from "../../db/database.js";
 import { AppError } from "../../lib/app-error.js";
 import type { Clock } from "../../lib/clock.js";
+import type { OrgScope } from "../acl/access.js";
 
 /** The signed-in user as procedures see it (role from the database, not the token). */
 export interface AuthUser {
@@ -28,10 +31,19 @@ export interface InvalidationBus {
   publish(message: Invalidation): void;
   subscribe(handler: (message: Invalidation) => void): void;
 }
-export type Invalidation = { sessionId: string } | { userId: string };
+export type Invalidation = { sessionId: string } | { userId: string } | { organizationId: string };
+
+interface ScopeEntry {
+  userId: string;
+  organizationId: string;
+  scope: OrgScope;
+}
 
 export class SessionGuard {
   readonly #cache: LRUCache<string, Entry>;
+  readonly #scopes: LRUCache<string, ScopeEntry>;
+  /** Bumped by every invalidation: a scope read while one happened is not cached (it may be stale). */
+  #generation = 0;
   #bus: InvalidationBus | undefined;
 
   constructor(
@@ -40,6 +52,26 @@ export class SessionGuard {
     ttlMs: number,
   ) {
     this.#cache = new LRUCache<string, Entry>({ max: 50_000, ttl: Math.max(ttlMs, 1), ttlAutopurge: false });
+    this.#scopes = new LRUCache<string, ScopeEntry>({ max: 50_000, ttl: Math.max(ttlMs, 1), ttlAutopurge: false });
+  }
+
+  /**
+   * The user's scope in an organization: cached, else `load`ed (a refusal is never cached).
+   */
+  async orgScope(userId: string, organizationId: string, load: () => Promise<OrgScope>): Promise<OrgScope> {
+    const key = `${userId}:${organizationId}`;
+    const hit = this.#scopes.get(key);
+    if (hit) return hit.scope;
+    const generation = this.#generation;
+    const scope = await load();
+    if (generation === this.#generation) this.#scopes.set(key, { userId, organizationId, scope });
+    return scope;
+  }
+
+  /** Forgets every cached scope in an organization (membership or organization changed), everywhere. */
+  invalidateOrganization(organizationId: string): void {
+    this.#drop({ organizationId });
+    this.#bus?.publish({ organizationId });
   }
 
   /** The user of a live session; AUTH_TOKEN_INVALID when revoked, expired or deactivated. */
@@ -100,12 +132,22 @@ export class SessionGuard {
   }
 
   #drop(message: Invalidation): void {
+    this.#generation++;
     if ("sessionId" in message) {
       this.#cache.delete(message.sessionId);
       return;
     }
+    if ("organizationId" in message) {
+      for (const [key, entry] of this.#scopes.entries()) {
+        if (entry.organizationId === message.organizationId) this.#scopes.delete(key);
+      }
+      return;
+    }
     for (const [sessionId, entry] of this.#cache.entries()) {
       if (entry.user.id === message.userId) this.#cache.delete(sessionId);
+    }
+    for (const [key, entry] of this.#scopes.entries()) {
+      if (entry.userId === message.userId) this.#scopes.delete(key);
     }
   }
 }

@@ -20,7 +20,7 @@ const LIMIT = 100;
 
 /** Articles of the organization named by X-Organization-Id that link `attackId`, by title. */
 export async function techniqueArticles(
-  ctx: Pick<Context, "db"> & { req?: Pick<Context["req"], "headers">; user?: AuthUser | null },
+  ctx: Pick<Context, "db" | "auth"> & { req?: Pick<Context["req"], "headers">; user?: AuthUser | null },
   attackId: string,
 ): Promise<TechniqueArticle[]> {
   const orgId = ctx.req?.headers.get("x-organization-id");

@@ -82,7 +82,7 @@ export async function listTechniques(ctx: Db, input: TechniqueListInput) {
 }
 
 /** Who asks, for the parts of a technique that depend on the caller's organization (X-Organization-Id). */
-type Viewer = { req?: Pick<Context["req"], "headers">; user?: AuthUser | null };
+type Viewer = Pick<Context, "auth"> & { req?: Pick<Context["req"], "headers">; user?: AuthUser | null };
 
 /** A technique by ATT&CK id with its sub-techniques, mitigations, linked templates and knowledge-base articles. */
 export async function getTechnique(ctx: Db & Viewer, attackId: string): Promise<z.infer<typeof techniqueDetailSchema>> {

@@ -7,7 +7,7 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
 import { randomToken, sha256 } from "../../lib/crypto.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
-import { type OrgScope, requireOrgPermission } from "../acl/access.js";
+import { changingOrg, type OrgScope, requireOrgPermission } from "../acl/access.js";
 import { canManageMember } from "../acl/permissions.js";
 import type { AuthUser } from "../auth/session-guard.js";
 import { invitationLink, invitationMail } from "./invitation-mail.js";
@@ -195,32 +195,35 @@ export async function acceptInvitation(ctx: OrgCtx, user: AuthUser, token: strin
   const invitation = await answerableInvitation(ctx, user, token, now);
   const alreadyMember = () => new AppError("CONFLICT", "You are already a member of this organization", "token");
   try {
-    return await ctx.db.prisma.$transaction(async (tx) => {
-      await claim(tx, invitation, now, "acceptedAt");
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: invitation.organizationId, userId: user.id } },
-        select: { id: true },
-      });
-      if (existing) throw alreadyMember();
-      await tx.membership.create({
-        data: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role, createdAt: now },
-      });
-      await recordOrgAudit(
-        tx,
-        ctx,
-        user,
-        { id: invitation.organizationId, viaSuperuser: false },
-        {
-          type: "org.invitation.accepted",
-          metadata: { invitationId: invitation.id, userId: user.id, email: invitation.email, role: invitation.role },
-        },
-      );
-      const org = await tx.organization.findUniqueOrThrow({
-        where: { id: invitation.organizationId },
-        select: ORG_SELECT,
-      });
-      return toOrganization(org, invitation.role, false);
-    });
+    // A superuser acting in the organization as owner becomes a member with the invited role.
+    return await changingOrg(ctx, invitation.organizationId, () =>
+      ctx.db.prisma.$transaction(async (tx) => {
+        await claim(tx, invitation, now, "acceptedAt");
+        const existing = await tx.membership.findUnique({
+          where: { organizationId_userId: { organizationId: invitation.organizationId, userId: user.id } },
+          select: { id: true },
+        });
+        if (existing) throw alreadyMember();
+        await tx.membership.create({
+          data: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role, createdAt: now },
+        });
+        await recordOrgAudit(
+          tx,
+          ctx,
+          user,
+          { id: invitation.organizationId, viaSuperuser: false },
+          {
+            type: "org.invitation.accepted",
+            metadata: { invitationId: invitation.id, userId: user.id, email: invitation.email, role: invitation.role },
+          },
+        );
+        const org = await tx.organization.findUniqueOrThrow({
+          where: { id: invitation.organizationId },
+          select: ORG_SELECT,
+        });
+        return toOrganization(org, invitation.role, false);
+      }),
+    );
   } catch (error) {
     // The same account accepting two invitations at once: the unique membership decides.
     if ((error as { code?: unknown } | null)?.code === "P2002") throw alreadyMember();

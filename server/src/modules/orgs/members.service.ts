@@ -6,7 +6,7 @@
 import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
-import { type OrgScope, orgNotFound, requireOrgPermission } from "../acl/access.js";
+import { changingOrg, type OrgScope, orgNotFound, requireOrgPermission } from "../acl/access.js";
 import { canManageMember, type OrgRole } from "../acl/permissions.js";
 import type { AuthUser } from "../auth/session-guard.js";
 import { lockOrganization, type OrgCtx, recordOrgAudit, type Tx } from "./org-audit.js";
@@ -113,66 +113,72 @@ export async function setMemberRole(
   input: { userId: string; role: OrgRole },
 ): Promise<Member> {
   requireOrgPermission(org, "manage:members");
-  return ctx.db.prisma.$transaction(async (tx) => {
-    await lockOrganization(tx, org.id);
-    const scope = await freshScope(tx, org, actor);
-    requireOrgPermission(scope, "manage:members");
-    const target = await findMember(tx, org.id, input.userId);
-    assertMayManage(scope, target.role, input.role);
-    if (target.role === input.role) return toMember(target);
-    if (target.role === "owner") await assertOtherOwnerExists(tx, org.id, "be demoted");
-    const row = await tx.membership.update({
-      where: { organizationId_userId: { organizationId: org.id, userId: input.userId } },
-      data: { role: input.role },
-      select: MEMBER_SELECT,
-    });
-    await recordOrgAudit(tx, ctx, actor, scope, {
-      type: "org.member.role_changed",
-      metadata: { userId: input.userId, from: target.role, to: input.role },
-    });
-    return toMember(row);
-  });
+  return changingOrg(ctx, org.id, () =>
+    ctx.db.prisma.$transaction(async (tx) => {
+      await lockOrganization(tx, org.id);
+      const scope = await freshScope(tx, org, actor);
+      requireOrgPermission(scope, "manage:members");
+      const target = await findMember(tx, org.id, input.userId);
+      assertMayManage(scope, target.role, input.role);
+      if (target.role === input.role) return toMember(target);
+      if (target.role === "owner") await assertOtherOwnerExists(tx, org.id, "be demoted");
+      const row = await tx.membership.update({
+        where: { organizationId_userId: { organizationId: org.id, userId: input.userId } },
+        data: { role: input.role },
+        select: MEMBER_SELECT,
+      });
+      await recordOrgAudit(tx, ctx, actor, scope, {
+        type: "org.member.role_changed",
+        metadata: { userId: input.userId, from: target.role, to: input.role },
+      });
+      return toMember(row);
+    }),
+  );
 }
 
 /** Removes a member (same rules as role changes) with their ACL entries in the organization. */
 export async function removeMember(ctx: OrgCtx, actor: AuthUser, org: OrgScope, userId: string): Promise<void> {
   requireOrgPermission(org, "manage:members");
-  await ctx.db.prisma.$transaction(async (tx) => {
-    await lockOrganization(tx, org.id);
-    const scope = await freshScope(tx, org, actor);
-    requireOrgPermission(scope, "manage:members");
-    const target = await findMember(tx, org.id, userId);
-    assertMayManage(scope, target.role);
-    if (target.role === "owner") await assertOtherOwnerExists(tx, org.id, "be removed");
-    const aclEntriesRemoved = await deleteMembership(tx, org.id, userId);
-    await recordOrgAudit(tx, ctx, actor, scope, {
-      type: "org.member.removed",
-      metadata: { userId, role: target.role, aclEntriesRemoved },
-    });
-  });
+  await changingOrg(ctx, org.id, () =>
+    ctx.db.prisma.$transaction(async (tx) => {
+      await lockOrganization(tx, org.id);
+      const scope = await freshScope(tx, org, actor);
+      requireOrgPermission(scope, "manage:members");
+      const target = await findMember(tx, org.id, userId);
+      assertMayManage(scope, target.role);
+      if (target.role === "owner") await assertOtherOwnerExists(tx, org.id, "be removed");
+      const aclEntriesRemoved = await deleteMembership(tx, org.id, userId);
+      await recordOrgAudit(tx, ctx, actor, scope, {
+        type: "org.member.removed",
+        metadata: { userId, role: target.role, aclEntriesRemoved },
+      });
+    }),
+  );
 }
 
 /** The caller leaves the organization (with their ACL entries); the last owner cannot. */
 export async function leaveOrg(ctx: OrgCtx, actor: AuthUser, org: OrgScope): Promise<void> {
   if (org.viaSuperuser) throw new AppError("CONFLICT", "You are not a member of this organization");
-  await ctx.db.prisma.$transaction(async (tx) => {
-    await lockOrganization(tx, org.id);
-    const scope = await freshScope(tx, org, actor);
-    if (scope.role === "owner") {
-      const owners = await tx.membership.count({ where: { organizationId: org.id, role: "owner" } });
-      if (owners <= 1) {
-        throw new AppError(
-          "CONFLICT",
-          "You are the last owner: transfer ownership (orgs.transferOwnership) or delete the organization before leaving",
-        );
+  await changingOrg(ctx, org.id, () =>
+    ctx.db.prisma.$transaction(async (tx) => {
+      await lockOrganization(tx, org.id);
+      const scope = await freshScope(tx, org, actor);
+      if (scope.role === "owner") {
+        const owners = await tx.membership.count({ where: { organizationId: org.id, role: "owner" } });
+        if (owners <= 1) {
+          throw new AppError(
+            "CONFLICT",
+            "You are the last owner: transfer ownership (orgs.transferOwnership) or delete the organization before leaving",
+          );
+        }
       }
-    }
-    const aclEntriesRemoved = await deleteMembership(tx, org.id, actor.id);
-    await recordOrgAudit(tx, ctx, actor, scope, {
-      type: "org.member.left",
-      metadata: { userId: actor.id, role: scope.role, aclEntriesRemoved },
-    });
-  });
+      const aclEntriesRemoved = await deleteMembership(tx, org.id, actor.id);
+      await recordOrgAudit(tx, ctx, actor, scope, {
+        type: "org.member.left",
+        metadata: { userId: actor.id, role: scope.role, aclEntriesRemoved },
+      });
+    }),
+  );
 }
 
 /** Makes a member owner and the calling owner an admin, in one transaction (owners only). */
@@ -184,29 +190,31 @@ export async function transferOwnership(
 ): Promise<Organization> {
   requireOrgPermission(org, "transfer:organization");
   if (userId === actor.id) throw new AppError("VALIDATION", "You already own this organization", "userId");
-  return ctx.db.prisma.$transaction(async (tx) => {
-    await lockOrganization(tx, org.id);
-    const scope = await freshScope(tx, org, actor);
-    requireOrgPermission(scope, "transfer:organization");
-    const target = await findMember(tx, org.id, userId);
-    if (target.role === "owner") throw new AppError("CONFLICT", "This member is already an owner", "userId");
-    await tx.membership.update({
-      where: { organizationId_userId: { organizationId: org.id, userId } },
-      data: { role: "owner" },
-    });
-    // A superuser acting without membership has no role of their own to give up.
-    const callerRole: OrgRole = scope.viaSuperuser ? "owner" : "admin";
-    if (!scope.viaSuperuser) {
+  return changingOrg(ctx, org.id, () =>
+    ctx.db.prisma.$transaction(async (tx) => {
+      await lockOrganization(tx, org.id);
+      const scope = await freshScope(tx, org, actor);
+      requireOrgPermission(scope, "transfer:organization");
+      const target = await findMember(tx, org.id, userId);
+      if (target.role === "owner") throw new AppError("CONFLICT", "This member is already an owner", "userId");
       await tx.membership.update({
-        where: { organizationId_userId: { organizationId: org.id, userId: actor.id } },
-        data: { role: "admin" },
+        where: { organizationId_userId: { organizationId: org.id, userId } },
+        data: { role: "owner" },
       });
-    }
-    await recordOrgAudit(tx, ctx, actor, scope, {
-      type: "org.ownership.transferred",
-      metadata: { from: actor.id, to: userId, previousRole: target.role, callerRole },
-    });
-    const row = await tx.organization.findUniqueOrThrow({ where: { id: org.id }, select: ORG_SELECT });
-    return toOrganization(row, callerRole, scope.viaSuperuser);
-  });
+      // A superuser acting without membership has no role of their own to give up.
+      const callerRole: OrgRole = scope.viaSuperuser ? "owner" : "admin";
+      if (!scope.viaSuperuser) {
+        await tx.membership.update({
+          where: { organizationId_userId: { organizationId: org.id, userId: actor.id } },
+          data: { role: "admin" },
+        });
+      }
+      await recordOrgAudit(tx, ctx, actor, scope, {
+        type: "org.ownership.transferred",
+        metadata: { from: actor.id, to: userId, previousRole: target.role, callerRole },
+      });
+      const row = await tx.organization.findUniqueOrThrow({ where: { id: org.id }, select: ORG_SELECT });
+      return toOrganization(row, callerRole, scope.viaSuperuser);
+    }),
+  );
 }

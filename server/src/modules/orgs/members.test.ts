@@ -174,3 +174,21 @@ describe("transferOwnership", () => {
     await expectFailure(owner.in(orgId).orgs.transferOwnership({ userId: admin.id }), "CONFLICT", "userId");
   });
 });
+
+describe("cached scopes", () => {
+  it("a demotion, a removal or a deletion holds on the member's very next request", async () => {
+    const { orgId, owner, admin, member } = await createTeam(h);
+    // Both act once, so their scopes in the organization are cached.
+    await admin.in(orgId).orgs.update({ description: "set by the admin" });
+    await member.in(orgId).orgs.get();
+
+    await owner.in(orgId).orgs.members.setRole({ userId: admin.id, role: "member" });
+    await expectFailure(admin.in(orgId).orgs.update({ description: "no longer" }), "FORBIDDEN");
+
+    await owner.in(orgId).orgs.members.remove({ userId: member.id });
+    await expectFailure(member.in(orgId).orgs.get(), "NOT_FOUND", "organizationId");
+
+    await owner.in(orgId).orgs.delete();
+    await expectFailure(admin.in(orgId).orgs.get(), "NOT_FOUND", "organizationId");
+  });
+});

@@ -9,7 +9,7 @@ import type { AuthUser } from "../auth/session-guard.js";
 export type Tx = Prisma.TransactionClient;
 
 /** The dependencies organization services use. */
-export type OrgCtx = Pick<Context, "db" | "clock" | "req" | "config" | "mailer" | "log">;
+export type OrgCtx = Pick<Context, "db" | "auth" | "clock" | "req" | "config" | "mailer" | "log">;
 
 /**
  * Records an event caused by `actor` in `org`; targets the organization unless told otherwise.

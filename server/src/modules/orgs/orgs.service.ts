@@ -6,7 +6,7 @@ import type { Deps } from "../../context.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
-import { type OrgScope, orgNotFound, requireOrgPermission, resolveDeletedOrg } from "../acl/access.js";
+import { changingOrg, type OrgScope, orgNotFound, requireOrgPermission, resolveDeletedOrg } from "../acl/access.js";
 import type { OrgRole } from "../acl/permissions.js";
 import { recordAudits } from "../audit/audit.js";
 import type { AuthUser } from "../auth/session-guard.js";
@@ -177,20 +177,22 @@ export async function updateOrg(
 ): Promise<Organization> {
   requireOrgPermission(org, "update:organization");
   try {
-    return await ctx.db.prisma.$transaction(async (tx) => {
-      const current = await tx.organization.findFirst({ where: { id: org.id, deletedAt: null }, select: ORG_SELECT });
-      if (!current) throw orgNotFound();
-      const changes: Record<string, { from: string; to: string }> = {};
-      for (const field of ["name", "description", "slug"] as const) {
-        const value = input[field];
-        if (value !== undefined && value !== current[field]) changes[field] = { from: current[field], to: value };
-      }
-      if (Object.keys(changes).length === 0) return toOrganization(current, org.role, org.viaSuperuser);
-      const data = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]));
-      const row = await tx.organization.update({ where: { id: org.id }, data, select: ORG_SELECT });
-      await recordOrgAudit(tx, ctx, user, org, { type: "org.updated", metadata: { changes } });
-      return toOrganization(row, org.role, org.viaSuperuser);
-    });
+    return await changingOrg(ctx, org.id, () =>
+      ctx.db.prisma.$transaction(async (tx) => {
+        const current = await tx.organization.findFirst({ where: { id: org.id, deletedAt: null }, select: ORG_SELECT });
+        if (!current) throw orgNotFound();
+        const changes: Record<string, { from: string; to: string }> = {};
+        for (const field of ["name", "description", "slug"] as const) {
+          const value = input[field];
+          if (value !== undefined && value !== current[field]) changes[field] = { from: current[field], to: value };
+        }
+        if (Object.keys(changes).length === 0) return toOrganization(current, org.role, org.viaSuperuser);
+        const data = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]));
+        const row = await tx.organization.update({ where: { id: org.id }, data, select: ORG_SELECT });
+        await recordOrgAudit(tx, ctx, user, org, { type: "org.updated", metadata: { changes } });
+        return toOrganization(row, org.role, org.viaSuperuser);
+      }),
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("CONFLICT", "Another organization uses this slug", "slug");
     throw error;
@@ -202,20 +204,22 @@ export async function deleteOrg(ctx: OrgCtx, user: AuthUser, org: OrgScope): Pro
   requireOrgPermission(org, "delete:organization");
   const now = ctx.clock.now();
   const purgeAfter = new Date(now.getTime() + ORG_RESTORE_DAYS * DAY_MS);
-  return ctx.db.prisma.$transaction(async (tx) => {
-    await lockOrganization(tx, org.id);
-    const done = await tx.organization.updateMany({
-      where: { id: org.id, deletedAt: null },
-      data: { deletedAt: now, purgeAfter },
-    });
-    if (done.count === 0) throw orgNotFound();
-    await recordOrgAudit(tx, ctx, user, org, {
-      type: "org.deleted",
-      metadata: { purgeAfter: purgeAfter.toISOString() },
-    });
-    const row = await tx.organization.findUniqueOrThrow({ where: { id: org.id }, select: ORG_SELECT });
-    return toOrganization(row, org.role, org.viaSuperuser);
-  });
+  return changingOrg(ctx, org.id, () =>
+    ctx.db.prisma.$transaction(async (tx) => {
+      await lockOrganization(tx, org.id);
+      const done = await tx.organization.updateMany({
+        where: { id: org.id, deletedAt: null },
+        data: { deletedAt: now, purgeAfter },
+      });
+      if (done.count === 0) throw orgNotFound();
+      await recordOrgAudit(tx, ctx, user, org, {
+        type: "org.deleted",
+        metadata: { purgeAfter: purgeAfter.toISOString() },
+      });
+      const row = await tx.organization.findUniqueOrThrow({ where: { id: org.id }, select: ORG_SELECT });
+      return toOrganization(row, org.role, org.viaSuperuser);
+    }),
+  );
 }
 
 /** Undoes a soft delete (owners, or superusers) while the restore period lasts. */
