@@ -22,7 +22,7 @@ import { DOCS_CSP, docsRoutes } from "./docs.js";
 import { errorBody, sendError } from "./error-body.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { PANEL_CSP, panelRoutes } from "./panel.js";
-import { accessLog, requestId } from "./request-middleware.js";
+import { accessLog, closeAfterUnreadBody, requestId } from "./request-middleware.js";
 import { createRestHandler } from "./rest.js";
 import type { AppEnv } from "./types.js";
 
@@ -77,6 +77,7 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
 
   app.use(requestId());
   app.use(accessLog(deps.logger));
+  app.use(closeAfterUnreadBody());
   app.use(async (c, next) => {
     await next();
     c.header("X-API-Version", API_VERSION);

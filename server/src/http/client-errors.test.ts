@@ -1,6 +1,6 @@
 /** Requests node:http refuses itself still answer in the REST error shape. */
 import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerClientErrors } from "./client-errors.js";
 

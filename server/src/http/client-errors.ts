@@ -36,9 +36,7 @@ export function answerClientError(error: ParserError, socket: Duplex): void {
     return;
   }
   const answer = answerOf(error);
-  const body = JSON.stringify(
-    errorBody([{ code: answer.code, message: answer.message, field: null }], randomUUID()),
-  );
+  const body = JSON.stringify(errorBody([{ code: answer.code, message: answer.message, field: null }], randomUUID()));
   socket.end(
     `HTTP/1.1 ${answer.status} ${answer.reason}\r\n` +
       "Content-Type: application/json\r\n" +
