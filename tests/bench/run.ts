@@ -126,6 +126,13 @@ interface Ctx {
   workDir: string;
 }
 
+/** The server's RSS after a full collection (POST /bench/gc): what it retains, not when V8 last collected. */
+async function settledRss(server: BenchServer): Promise<number> {
+  const res = await fetch(`${server.url}/bench/gc`, { method: "POST" });
+  if (!res.ok) throw new Error(`POST /bench/gc answered ${res.status}`);
+  return server.rssBytes();
+}
+
 /** One wrk run against `file`, with the server's CPU time measured around it. */
 async function measure(
   ctx: Ctx,
@@ -499,9 +506,9 @@ async function main() {
     // --- 1. Read path vs the limit (+ 5. memory after warm-up / after the scenario).
     log("scenario 1: read path (tRPC, REST, bare) at 64 connections");
     for (const file of Object.values(arms)) await measure(ctx, file, TIMING.warmupSeconds);
-    const rssAfterWarmup = server.rssBytes();
+    const rssAfterWarmup = await settledRss(server);
     const read = await interleave(ctx, arms, { ...TIMING, warmupSeconds: 1 });
-    const rssAfterRead = server.rssBytes();
+    const rssAfterRead = await settledRss(server);
     const bare = read.bare as ArmSummary;
     const ratio = (arm: string, key: "rps" | "cpuUsPerRequest") =>
       (read[arm] as ArmSummary)[key].median / bare[key].median;
@@ -526,9 +533,9 @@ async function main() {
     // --- 5. Memory: two repeated runs of the read path.
     log("scenario 5: memory across two repeated read runs");
     await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
-    const rssRun1 = server.rssBytes();
+    const rssRun1 = await settledRss(server);
     await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
-    const rssRun2 = server.rssBytes();
+    const rssRun2 = await settledRss(server);
     const growth = rssRun2 / rssRun1 - 1;
     const mib = (b: number) => round(b / 1024 / 1024, 1);
     results.memory = {

@@ -56,4 +56,12 @@ describe("bench routes", () => {
     const malformed = await h.app.request("/bench/bare/activities?assessmentId=nope");
     expect(malformed.status).toBe(400);
   });
+
+  it("collect garbage on request and report the memory the server retains", async () => {
+    const res = await h.app.request("/bench/gc", { method: "POST" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { collected: boolean; rss: number; heapUsed: number };
+    expect(body.rss).toBeGreaterThan(body.heapUsed);
+    expect(body.heapUsed).toBeGreaterThan(1024 * 1024);
+  });
 });

@@ -9,6 +9,7 @@
  *      (fetchActivityPage, straight on the driver) and the same page shape
  * POST /bench/bare/activities {assessmentId, title, techniques?, tagIds?}  one INSERT statement
  *      doing what activities.create writes (activity at the end, its tags, the history row)
+ * POST /bench/gc  a full garbage collection (with --expose-gc), then RSS and heap used
  */
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
@@ -102,6 +103,16 @@ export function benchRoutes(deps: Deps): Hono<AppEnv> {
       randomUUID(),
     ]);
     return c.json({ id: rows[0]?.id }, 201);
+  });
+
+  // Memory is read after a full collection (the bench starts the server with --expose-gc): RSS
+  // read between collections measures when V8 last collected, not what the server retains.
+  app.post("/gc", (c) => {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    collect?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    return c.json({ collected: collect !== undefined, rss, heapUsed });
   });
 
   return app;

@@ -78,7 +78,8 @@ export async function startBenchServer(options: StartOptions): Promise<BenchServ
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", CLI, "serve"], {
+  // --expose-gc: POST /bench/gc collects before memory is read.
+  const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), "--import", "tsx", CLI, "serve"], {
     cwd: SERVER_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 /** Inputs and outputs of the mitre module: the ATT&CK matrix, techniques, and search. */
 import { z } from "zod";
 import { pageInput, pageOf, queryBoolean } from "../../lib/pagination.js";
+import { articleKindSchema } from "../knowledge-base/knowledge-base.schemas.js";
 
 const includeRetired = queryBoolean.default(false).describe("Also list revoked and deprecated objects");
 
@@ -85,7 +86,19 @@ export const techniqueDetailSchema = techniqueSchema
     activityTemplates: z
       .array(z.object({ id: z.uuid(), name: z.string(), source: z.string(), platforms: z.array(z.string()) }))
       .describe("Global activity templates (e.g. Atomic Red Team tests) exercising this technique"),
-    knowledgeBaseArticles: z.array(z.unknown()).describe("Reserved for the knowledge base; always empty for now"),
+    knowledgeBaseArticles: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          title: z.string(),
+          kind: articleKindSchema,
+          tags: z.array(z.string()),
+          updatedAt: z.iso.datetime(),
+        }),
+      )
+      .describe(
+        "Knowledge-base articles of the organization named by X-Organization-Id that link this technique (empty without one)",
+      ),
   })
   .meta({ id: "AttackTechniqueDetail" });
 
