@@ -14,7 +14,14 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrg, login, rest } from "../bench/lib/api.js";
 import { ATOMICS_DIR } from "../bench/lib/imports.js";
-import { makeTempDir, SERVER_DIR, startReadyServer, type TestServer, waitUntilReady } from "../support/server.js";
+import {
+  assayCommand,
+  makeTempDir,
+  SERVER_DIR,
+  startReadyServer,
+  type TestServer,
+  waitUntilReady,
+} from "../support/server.js";
 import { type Answer, call, codeOf, errorShapeProblems } from "./support/http.js";
 import { type PgCluster, type RedisServer, startPgCluster, startRedis } from "./support/services.js";
 import { BASE_ENV, SETTINGS, SUPERUSER } from "./support/settings.js";
@@ -59,9 +66,9 @@ function describeSample(s: Sample): string {
   return `${s.op} at ${Math.round(s.at)} ms -> ${s.answer.status || s.answer.failureDetail} in ${Math.round(s.answer.ms)} ms ${s.answer.body.slice(0, 160)}`;
 }
 
-/** `assay <args>` through tsx, as `pnpm assay` runs it. */
+/** `assay <args>`, as the reliability run builds it (or through tsx, as `pnpm assay` runs it). */
 function cli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(SERVER_DIR, "src", "cli.ts"), ...args], {
+  return spawn(process.execPath, [...assayCommand(), ...args], {
     cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH,

@@ -9,11 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { useBuiltServer } from "../support/server.js";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 const smoke = args.includes("--smoke") || process.env.RELIABILITY_SMOKE === "1";
 const passThrough = args.filter((a) => a !== "--smoke");
 const here = fileURLToPath(new URL(".", import.meta.url));
+// The servers under test run the build, as `pnpm start` does (the child vitest inherits this).
+useBuiltServer();
 const out = mkdtempSync(join(tmpdir(), "assay-reliability-"));
 const report = join(out, "report.json");
 const started = Date.now();

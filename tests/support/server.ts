@@ -1,8 +1,8 @@
 /**
- * Starts the real Assay server (`assay serve` through tsx) as a child process on a random
+ * Starts the real Assay server (`assay serve`, through tsx or the build) as a child process on a random
  * port and a temporary DATA_DIR, reads its pino JSON log lines, and stops it with SIGTERM.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +14,21 @@ import pg from "pg";
 /** server/ of this repository, found from this file (tsx resolves from its node_modules). */
 export const SERVER_DIR = fileURLToPath(new URL("../../server/", import.meta.url));
 const CLI = join(SERVER_DIR, "src", "cli.ts");
+
+/**
+ * The node arguments that run `assay`: the compiled build (`server/dist/cli.js`, made by
+ * `pnpm build`, what `pnpm start` runs) when ASSAY_SERVER_BUILD=dist, else the sources
+ * through tsx. The bench and reliability runs build first and use the build.
+ */
+export function assayCommand(): string[] {
+  return process.env.ASSAY_SERVER_BUILD === "dist" ? [join(SERVER_DIR, "dist", "cli.js")] : ["--import", "tsx", CLI];
+}
+
+/** Compiles the server (`pnpm build`) and has every server started from now on run the build. */
+export function useBuiltServer(): void {
+  execFileSync("pnpm", ["--filter", "@assay/server", "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  process.env.ASSAY_SERVER_BUILD = "dist";
+}
 const START_TIMEOUT_MS = 60_000;
 const KILL_AFTER_MS = 10_000;
 
@@ -128,7 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl && options.env?.DATABASE_URL === undefined) env.DATABASE_URL = await postgresUrlFor(dataDir, adminUrl);
 
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve"], {
+  const child = spawn(process.execPath, [...assayCommand(), "serve"], {
     cwd: SERVER_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 /**
- * Starts the real server (`assay serve` through tsx, like tests/support/server.ts) for
+ * Starts the real server (`assay serve`, the build when the bench made one, like tests/support/server.ts) for
  * measurements: quiet logs (LOG_LEVEL=warn, so no line per request), a port picked up front
  * (there is no "listening" line to read it from), and the process's CPU time and RSS read
  * from /proc.
@@ -7,12 +7,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
-import { SERVER_DIR } from "../../support/server.js";
+import { assayCommand, SERVER_DIR } from "../../support/server.js";
 
 export { SERVER_DIR };
 
-const CLI = join(SERVER_DIR, "src", "cli.ts");
 const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
 export interface BenchServer {
@@ -79,7 +77,7 @@ export async function startBenchServer(options: StartOptions): Promise<BenchServ
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   // --expose-gc: POST /bench/gc collects before memory is read.
-  const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), "--import", "tsx", CLI, "serve"], {
+  const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...assayCommand(), "serve"], {
     cwd: SERVER_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],
