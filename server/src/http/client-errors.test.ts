@@ -41,6 +41,7 @@ describe("client errors", () => {
     expect(answer.head).toMatch(/content-type: application\/json/i);
     expect(answer.body).toMatchObject({ success: false, errors: [{ code: "PAYLOAD_TOO_LARGE", field: null }] });
     expect(answer.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.head).toContain(`X-Request-ID: ${answer.body.requestId}`);
   });
 
   it("answers a malformed request line with 400 BAD_REQUEST", async () => {

@@ -36,10 +36,12 @@ export function answerClientError(error: ParserError, socket: Duplex): void {
     return;
   }
   const answer = answerOf(error);
-  const body = JSON.stringify(errorBody([{ code: answer.code, message: answer.message, field: null }], randomUUID()));
+  const requestId = randomUUID();
+  const body = JSON.stringify(errorBody([{ code: answer.code, message: answer.message, field: null }], requestId));
   socket.end(
     `HTTP/1.1 ${answer.status} ${answer.reason}\r\n` +
       "Content-Type: application/json\r\n" +
+      `X-Request-ID: ${requestId}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       "Connection: close\r\n\r\n" +
       body,
