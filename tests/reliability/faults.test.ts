@@ -66,6 +66,19 @@ function describeSample(s: Sample): string {
   return `${s.op} at ${Math.round(s.at)} ms -> ${s.answer.status || s.answer.failureDetail} in ${Math.round(s.answer.ms)} ms ${s.answer.body.slice(0, 160)}`;
 }
 
+/** Waits (10 s at most) until no session is left on `database`: PostgreSQL has rolled back a killed client's transaction. */
+async function sessionsGone(cluster: PgCluster, database: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await cluster.query<{ n: number }>(
+      "postgres",
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [database],
+    );
+    if (open[0]?.n === 0) return;
+    await sleep(100);
+  }
+}
+
 /** `assay <args>`, as the reliability run builds it (or through tsx, as `pnpm assay` runs it). */
 function cli(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [...assayCommand(), ...args], {
@@ -299,15 +312,7 @@ describe("faults", () => {
     expect(caught, "the import transaction was never seen writing").not.toBe("");
     expect(answer.failure).toBe("network");
     // PostgreSQL rolls the transaction back once it notices the client is gone.
-    for (let i = 0; i < 100; i++) {
-      const open = await cluster.query<{ n: number }>(
-        "postgres",
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-        [database],
-      );
-      if (open[0]?.n === 0) break;
-      await sleep(100);
-    }
+    await sessionsGone(cluster, database);
     const after = await count();
     console.log(
       `server kill -9 during import: killed while "${caught}"; before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
@@ -357,15 +362,7 @@ describe("faults", () => {
       const caught = row ? row.query.slice(0, 60).replace(/\s+/g, " ") : "";
       child.kill("SIGKILL");
       const killed = await exit;
-      for (let i = 0; i < 100; i++) {
-        const open = await cluster.query<{ n: number }>(
-          "postgres",
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-          [database],
-        );
-        if (open[0]?.n === 0) break;
-        await sleep(100);
-      }
+      await sessionsGone(cluster, database);
       const afterKill = await templates();
       const complete = await finished(cli(["import", "atomics", ATOMICS_DIR, "--json"], env));
       const full = await templates();

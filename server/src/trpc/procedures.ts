@@ -48,10 +48,13 @@ export const superuserProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Signed-in members acting in one organization, named by the X-Organization-Id header or
- * the `organizationId` input field; puts `ctx.org` (with the caller's role) in place.
+ * The organization a request names, unresolved: the X-Organization-Id header or the
+ * `organizationId` input field; VALIDATION when both are sent and disagree.
  */
-export const orgProcedure = authedProcedure.use(async ({ ctx, next, getRawInput }) => {
+export async function requestedOrgId(
+  ctx: Pick<Context, "req">,
+  getRawInput: () => Promise<unknown>,
+): Promise<string | undefined> {
   const raw = (await getRawInput().catch(() => undefined)) as { organizationId?: unknown } | undefined;
   const fromInput = typeof raw?.organizationId === "string" ? raw.organizationId : undefined;
   const fromHeader = ctx.req.headers.get("x-organization-id") ?? undefined;
@@ -62,6 +65,14 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next, getRawInput 
       "organizationId",
     );
   }
-  const org = await resolveOrg(ctx, ctx.user, fromHeader ?? fromInput);
+  return fromHeader ?? fromInput;
+}
+
+/**
+ * Signed-in members acting in one organization, named by the X-Organization-Id header or
+ * the `organizationId` input field; puts `ctx.org` (with the caller's role) in place.
+ */
+export const orgProcedure = authedProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const org = await resolveOrg(ctx, ctx.user, await requestedOrgId(ctx, getRawInput));
   return next({ ctx: { org } });
 });

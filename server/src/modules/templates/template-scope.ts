@@ -11,7 +11,7 @@ import { AppError } from "../../lib/app-error.js";
 import { likeLiteral } from "../../lib/pagination.js";
 import { type AppMeta, middleware } from "../../trpc/init.js";
 import type { RouteMethod } from "../../trpc/org-route.js";
-import { authedProcedure } from "../../trpc/procedures.js";
+import { authedProcedure, requestedOrgId } from "../../trpc/procedures.js";
 import { type OrgScope, requireOrgPermission, resolveOrg } from "../acl/access.js";
 import type { AuthUser } from "../auth/session-guard.js";
 
@@ -24,20 +24,10 @@ export type TemplateCtx = Pick<Context, "db" | "auth" | "clock" | "ids" | "req">
 export const templateScopeSchema = z.enum(["org", "global"]).meta({ id: "TemplateScope" });
 export type TemplateScope = z.infer<typeof templateScopeSchema>;
 
-/** The organization named by the header or the input, unresolved (the mismatch rule of orgProcedure). */
-const captureOrg = middleware(async ({ ctx, next, getRawInput }) => {
-  const raw = (await getRawInput().catch(() => undefined)) as { organizationId?: unknown } | undefined;
-  const fromInput = typeof raw?.organizationId === "string" ? raw.organizationId : undefined;
-  const fromHeader = ctx.req.headers.get("x-organization-id") ?? undefined;
-  if (fromHeader && fromInput && fromHeader !== fromInput) {
-    throw new AppError(
-      "VALIDATION",
-      "X-Organization-Id and organizationId name different organizations",
-      "organizationId",
-    );
-  }
-  return next({ ctx: { requestedOrgId: fromHeader ?? fromInput } });
-});
+/** The organization named by the header or the input, unresolved (resolved on demand). */
+const captureOrg = middleware(async ({ ctx, next, getRawInput }) =>
+  next({ ctx: { requestedOrgId: await requestedOrgId(ctx, getRawInput) } }),
+);
 
 /** Signed-in users; the organization they name is resolved on demand (requireOrg / namedOrg). */
 export const templateProcedure = authedProcedure.use(captureOrg);
