@@ -1,58 +1,12 @@
-/** The `assay` command line: serve, migrate, migration (later issues add seed, import...). */
-import { Command } from "commander";
-import { registerAccountCommands } from "./cli/account-commands.js";
-import { registerImportCommands } from "./cli/import-commands.js";
-import { migrateCommand } from "./cli/migrate-command.js";
-import { serveCommand } from "./cli/serve-command.js";
-import { ConfigError, loadConfig } from "./config.js";
-import { createMigration } from "./db/migrator.js";
-import { VERSION } from "./main.js";
-
-// Paths in the environment (DATA_DIR) are relative to where the user ran the command, not to
-// server/, where pnpm runs package scripts.
-const invokedFrom = process.env.INIT_CWD ?? process.cwd();
-
-function config() {
-  return loadConfig(process.env, invokedFrom);
+/**
+ * The `assay` command line. `assay worker` loads the worker alone, which needs only REDIS_URL
+ * and none of the database code; every other command loads the whole program (cli/program.ts).
+ */
+if (process.argv[2] === "worker") {
+  const { runWorkerCli } = await import("./cli/worker-command.js");
+  await runWorkerCli(process.argv);
+} else {
+  await import("./cli/program.js");
 }
 
-const program = new Command()
-  .name("assay")
-  .description("Assay: purple-team assessment platform backend")
-  .version(VERSION)
-  .showHelpAfterError();
-
-program
-  .command("serve")
-  .description("start the HTTP server (applies pending migrations first)")
-  .action(async () => serveCommand(config()));
-
-program
-  .command("migrate")
-  .description("apply pending migrations to the configured database and exit")
-  .action(async () => migrateCommand(config()));
-
-program
-  .command("migration")
-  .description("create a migration from changes to prisma/schema (needs no database)")
-  .argument("<name>", "short name, e.g. add_assets")
-  .action(async (name: string) => {
-    const created = await createMigration(name);
-    console.log(created ? `Created ${created.path}` : "No schema changes: no migration created.");
-  });
-
-registerAccountCommands(program, config);
-registerImportCommands(program, config);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
-// Open handles (a pool, a Wasm timer) must not keep a finished command alive.
-if (!["serve"].includes(process.argv[2] ?? "")) process.exit(0);
+export {};

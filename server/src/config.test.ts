@@ -66,4 +66,20 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATA_DIR: "/var/lib/assay" }).dataDir).toBe("/var/lib/assay");
     expect(loadConfig({ DATA_DIR: "state" }, "/home/me").dataDir).toBe("/home/me/state");
   });
+
+  it("turns the OAuth authorization server on with open registration, and checks its registration setting", () => {
+    expect(loadConfig({}).oauth).toEqual({
+      enabled: true,
+      registration: { kind: "open" },
+      refreshTokenTtlSeconds: 30 * 24 * 3600,
+    });
+    const guarded = { OAUTH_REGISTRATION: "initial-access-token", OAUTH_INITIAL_ACCESS_TOKEN: "t".repeat(32) };
+    expect(loadConfig(guarded).oauth.registration).toEqual({ kind: "initial-access-token", token: "t".repeat(32) });
+    expect(() => loadConfig({ OAUTH_REGISTRATION: "initial-access-token" })).toThrow(
+      /OAUTH_INITIAL_ACCESS_TOKEN: required when OAUTH_REGISTRATION is initial-access-token/,
+    );
+    expect(() => loadConfig({ ...guarded, OAUTH_INITIAL_ACCESS_TOKEN: "short" })).toThrow(/OAUTH_INITIAL_ACCESS_TOKEN/);
+    expect(() => loadConfig({ OAUTH_REGISTRATION: "closed" })).toThrow(/OAUTH_REGISTRATION/);
+    expect(loadConfig({ OAUTH_ENABLED: "false" }).oauth.enabled).toBe(false);
+  });
 });

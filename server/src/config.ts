@@ -2,6 +2,7 @@
  * The environment, validated once at start-up. Every problem is reported at once, each
  * with the variable's name, so a misconfigured deployment is fixed in one pass.
  */
+import { tmpdir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
@@ -88,7 +89,73 @@ const oidcProviders = z
       .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { error: "provider ids must be unique" }),
   );
 
+/** The execution settings, shared with `assay worker` (which reads these and REDIS_URL only). */
+export const executionEnvShape = {
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, { error: "must be a redis:// or rediss:// URL" })
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  EXECUTIONS_ENABLED: booleanFlag.default(true),
+  EXECUTION_CONCURRENCY: z.coerce.number({ error: "must be a number" }).int().min(1).max(256).default(2),
+  EXECUTION_MAX_OUTPUT_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  EXECUTION_DEFAULT_TIMEOUT_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(300),
+  EXECUTION_WORK_DIR: z.string().min(1).optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { error: "must be 1-64 letters, digits, _ . : or -" })
+    .default("assay"),
+};
+
+/** What the execution settings become (server and worker alike). */
+export interface ExecutionConfig {
+  /** False turns executions off entirely: nothing starts, no worker is run in-process. */
+  enabled: boolean;
+  /** Executions one process runs at the same time. */
+  concurrency: number;
+  maxOutputBytes: number;
+  defaultTimeoutSeconds: number;
+  /** Where each execution gets its own working folder. */
+  workDir: string;
+  /** Prefix of every Redis key of the queues and execution streams (isolates deployments sharing a Redis). */
+  queuePrefix: string;
+}
+
+/** The execution settings from parsed variables; relative paths resolve against `cwd`. */
+export function executionConfigOf(
+  e: {
+    EXECUTIONS_ENABLED: boolean;
+    EXECUTION_CONCURRENCY: number;
+    EXECUTION_MAX_OUTPUT_BYTES: number;
+    EXECUTION_DEFAULT_TIMEOUT_SECONDS: number;
+    EXECUTION_WORK_DIR?: string | undefined;
+    QUEUE_PREFIX: string;
+  },
+  cwd: string,
+): ExecutionConfig {
+  const dir = e.EXECUTION_WORK_DIR ?? resolve(tmpdir(), "assay-executions");
+  return {
+    enabled: e.EXECUTIONS_ENABLED,
+    concurrency: e.EXECUTION_CONCURRENCY,
+    maxOutputBytes: e.EXECUTION_MAX_OUTPUT_BYTES,
+    defaultTimeoutSeconds: e.EXECUTION_DEFAULT_TIMEOUT_SECONDS,
+    workDir: isAbsolute(dir) ? dir : resolve(cwd, dir),
+    queuePrefix: e.QUEUE_PREFIX,
+  };
+}
+
 const envSchema = z.object({
+  ...executionEnvShape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ error: "must be a number" }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -96,11 +163,6 @@ const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: positiveInt(20),
   DATABASE_CONNECT_TIMEOUT_MS: positiveInt(1500),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\/.+/, { error: "must be a redis:// or rediss:// URL" })
-    .optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   FIRST_SUPERUSER_EMAIL: z.email({ error: "must be an email address" }).optional(),
   FIRST_SUPERUSER_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).max(128).optional(),
   CORS_ORIGINS: commaList.default([]),
@@ -128,6 +190,13 @@ const envSchema = z.object({
   LOCKOUT_WINDOW_SECONDS: positiveInt(15 * 60),
   LOCKOUT_DURATION_SECONDS: positiveInt(15 * 60),
   LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
+  LOGIN_DELAY_THRESHOLD: positiveInt(10),
+  LOGIN_DELAY_MAX_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1)
+    .max(600, { error: "must be at most 600: a slowdown, never a lockout" })
+    .default(30),
   RATE_LIMIT_LOGIN_PER_IP: rate.default({ points: 30, durationSeconds: 60 }),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: rate.default({ points: 10, durationSeconds: 60 }),
   RATE_LIMIT_REFRESH_PER_IP: rate.default({ points: 120, durationSeconds: 60 }),
@@ -136,6 +205,11 @@ const envSchema = z.object({
   RATE_LIMIT_RESET_PER_ACCOUNT: rate.default({ points: 3, durationSeconds: 3600 }),
   RATE_LIMIT_MFA_PER_IP: rate.default({ points: 30, durationSeconds: 60 }),
   RATE_LIMIT_MFA_PER_ACCOUNT: rate.default({ points: 10, durationSeconds: 60 }),
+  RATE_LIMIT_API_KEY: rate.default({ points: 600, durationSeconds: 60 }),
+  RATE_LIMIT_INVITE_PER_ACCOUNT: rate.default({ points: 30, durationSeconds: 3600 }),
+  RATE_LIMIT_ORG_CREATE_PER_ACCOUNT: rate.default({ points: 10, durationSeconds: 3600 }),
+  RATE_LIMIT_COSTLY_READS_PER_ACCOUNT: rate.default({ points: 600, durationSeconds: 60 }),
+  RATE_LIMIT_ALERT_INGEST_PER_KEY: rate.default({ points: 120, durationSeconds: 60 }),
   MFA_REQUIRED_ROLES: commaList.pipe(z.array(z.enum(["admin", "analyst", "viewer"]))).default([]),
   TOTP_DRIFT_STEPS: z.coerce.number({ error: "must be a number" }).int().min(0).max(10).default(1),
   OIDC_PROVIDERS: oidcProviders.default([]),
@@ -150,6 +224,10 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("Assay <no-reply@assay.local>"),
   EVIDENCE_MAX_BYTES: positiveInt(25 * 1024 * 1024),
+  ALERT_INGEST_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+  ALERT_INGEST_MAX_ALERTS: positiveInt(5000),
+  ALERT_MATCH_WINDOW_SECONDS: positiveInt(86_400),
+  ALERT_MATCH_SKEW_SECONDS: positiveInt(300),
   EVIDENCE_ALLOWED_TYPES: commaList
     .pipe(
       z.array(
@@ -159,7 +237,28 @@ const envSchema = z.object({
       ),
     )
     .default(EVIDENCE_TYPES_DEFAULT),
+  REPORT_RETENTION_DAYS: positiveInt(30),
+  REPORT_RENDER_TIMEOUT_SECONDS: positiveInt(120),
+  CHROMIUM_PATH: z.string().min(1).optional(),
   BENCH_ROUTES: booleanFlag.default(false),
+  OAUTH_ENABLED: booleanFlag.default(true),
+  OAUTH_REGISTRATION: z.enum(["open", "initial-access-token"]).default("open"),
+  OAUTH_INITIAL_ACCESS_TOKEN: z
+    .string()
+    .min(32, { error: "must be at least 32 characters (openssl rand -base64 32)" })
+    .optional(),
+  OAUTH_REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+  EXPOSE_ERROR_DETAILS: booleanFlag.default(false),
+  REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  HEADERS_TIMEOUT_MS: positiveInt(15_000),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number({ error: "must be a number" }).int().min(0).default(128),
+  TRPC_MAX_BATCH_SIZE: positiveInt(20),
+  MAX_INPUT_DEPTH: z.coerce.number({ error: "must be a number" }).int().min(2).max(1000).default(64),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1).max(20).default(6),
+  WEBHOOK_RETRY_BASE_MS: positiveInt(1000),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
+  NOTIFICATION_DIGEST_SECONDS: positiveInt(300),
 });
 
 export type Rate = { points: number; durationSeconds: number };
@@ -203,7 +302,10 @@ export interface Config {
     refreshReuseGraceSeconds: number;
     sessionCacheTtlMs: number;
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    /** Per (account, address) pair: failures within the window lock the pair, doubling up to the maximum. */
     lockout: { threshold: number; windowSeconds: number; durationSeconds: number; maxSeconds: number };
+    /** Per account, across addresses: failures past the threshold slow sign-in down, up to maxSeconds a turn. */
+    loginDelay: { threshold: number; windowSeconds: number; maxSeconds: number };
     rateLimits: {
       loginPerIp: Rate;
       loginPerAccount: Rate;
@@ -213,6 +315,14 @@ export interface Config {
       resetPerAccount: Rate;
       mfaPerIp: Rate;
       mfaPerAccount: Rate;
+      /** Requests per API key (every door: /trpc, /api/v1, /mcp). */
+      apiKey: Rate;
+      invitePerAccount: Rate;
+      orgCreatePerAccount: Rate;
+      /** mitre.search, statistics.*, exports.*: reads that cost the server far more than a page. */
+      costlyReadsPerAccount: Rate;
+      /** POST /api/v1/ingest/alerts requests per API key. */
+      alertIngestPerKey: Rate;
     };
     /** Roles whose members must enrol a second factor; TOTP codes accepted ±driftSteps periods. */
     mfa: { requiredRoles: ("admin" | "analyst" | "viewer")[]; driftSteps: number };
@@ -223,8 +333,46 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** Evidence uploads: the largest file, and the media types accepted (`type/*` wildcards allowed). */
   evidence: { maxBytes: number; allowedTypes: string[] };
+  /** Alert ingestion: request caps, and the window after red's execution in which an alert matches. */
+  alerts: { maxBytes: number; maxAlerts: number; matchWindowSeconds: number; matchSkewSeconds: number };
+  /**
+   * Reports: days a generated file is kept, the longest one rendering may take, and the
+   * Chromium that prints PDFs (undefined: /usr/bin/chromium when it exists).
+   */
+  reports: { retentionDays: number; renderTimeoutSeconds: number; chromiumPath: string | undefined };
   /** Mount the unauthenticated /bench/bare/* routes that `pnpm bench` measures against (never in production). */
   benchRoutes: boolean;
+  /**
+   * The OAuth 2.0 authorization server under /oauth: on or off; dynamic client registration
+   * open to anyone or only with the initial access token; how long a grant (and its refresh
+   * tokens) lives before the user must authorize again.
+   */
+  oauth: {
+    enabled: boolean;
+    registration: { kind: "open" } | { kind: "initial-access-token"; token: string };
+    refreshTokenTtlSeconds: number;
+  };
+  /** Limits of the HTTP host, and whether error answers may carry stacks and internal messages. */
+  http: {
+    exposeErrorDetails: boolean;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    /** Open connections one peer address may hold; 0 turns the cap off. */
+    maxConnectionsPerIp: number;
+    maxBatchSize: number;
+    /** Deepest nesting of arrays and objects accepted in JSON and YAML input. */
+    maxInputDepth: number;
+  };
+  /** Tool executions: concurrency, output cap, timeouts, queue prefix (modules/executions). */
+  executions: ExecutionConfig;
+  /**
+   * Webhook deliveries: runs per delivery (the first included) and the first retry's wait
+   * (doubled after each failure), the time one attempt may take, and whether targets in
+   * private, loopback and link-local networks are allowed (off: refused).
+   */
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivateNetworks: boolean };
+  /** Mail notifications: how long activities waiting for blue are collected into one digest mail. */
+  notifications: { digestSeconds: number };
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per variable. */
@@ -252,6 +400,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (present.NODE_ENV === "production" && parsed.success && parsed.data.BENCH_ROUTES) {
     problems.push("BENCH_ROUTES: refused in production (benchmark routes answer without authentication)");
+  }
+  if (present.OAUTH_REGISTRATION === "initial-access-token" && !present.OAUTH_INITIAL_ACCESS_TOKEN) {
+    problems.push("OAUTH_INITIAL_ACCESS_TOKEN: required when OAUTH_REGISTRATION is initial-access-token");
+  }
+  if (present.NODE_ENV === "production" && parsed.success && parsed.data.EXPOSE_ERROR_DETAILS) {
+    problems.push(
+      "EXPOSE_ERROR_DETAILS: refused in production (stack traces and internal messages would reach clients)",
+    );
+  }
+  if (parsed.success && parsed.data.HEADERS_TIMEOUT_MS > parsed.data.REQUEST_TIMEOUT_MS) {
+    problems.push("HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -303,6 +462,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         durationSeconds: e.LOCKOUT_DURATION_SECONDS,
         maxSeconds: e.LOCKOUT_MAX_SECONDS,
       },
+      loginDelay: {
+        threshold: e.LOGIN_DELAY_THRESHOLD,
+        windowSeconds: e.LOCKOUT_WINDOW_SECONDS,
+        maxSeconds: e.LOGIN_DELAY_MAX_SECONDS,
+      },
       rateLimits: {
         loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
         loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
@@ -312,6 +476,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
         mfaPerIp: e.RATE_LIMIT_MFA_PER_IP,
         mfaPerAccount: e.RATE_LIMIT_MFA_PER_ACCOUNT,
+        apiKey: e.RATE_LIMIT_API_KEY,
+        invitePerAccount: e.RATE_LIMIT_INVITE_PER_ACCOUNT,
+        orgCreatePerAccount: e.RATE_LIMIT_ORG_CREATE_PER_ACCOUNT,
+        costlyReadsPerAccount: e.RATE_LIMIT_COSTLY_READS_PER_ACCOUNT,
+        alertIngestPerKey: e.RATE_LIMIT_ALERT_INGEST_PER_KEY,
       },
       mfa: { requiredRoles: e.MFA_REQUIRED_ROLES, driftSteps: e.TOTP_DRIFT_STEPS },
       oidc: {
@@ -323,6 +492,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, allowedTypes: e.EVIDENCE_ALLOWED_TYPES.map((t) => t.toLowerCase()) },
+    alerts: {
+      maxBytes: e.ALERT_INGEST_MAX_BYTES,
+      maxAlerts: e.ALERT_INGEST_MAX_ALERTS,
+      matchWindowSeconds: e.ALERT_MATCH_WINDOW_SECONDS,
+      matchSkewSeconds: e.ALERT_MATCH_SKEW_SECONDS,
+    },
+    reports: {
+      retentionDays: e.REPORT_RETENTION_DAYS,
+      renderTimeoutSeconds: e.REPORT_RENDER_TIMEOUT_SECONDS,
+      chromiumPath: e.CHROMIUM_PATH,
+    },
     benchRoutes: e.BENCH_ROUTES,
+    oauth: {
+      enabled: e.OAUTH_ENABLED,
+      registration:
+        e.OAUTH_REGISTRATION === "initial-access-token" && e.OAUTH_INITIAL_ACCESS_TOKEN
+          ? { kind: "initial-access-token", token: e.OAUTH_INITIAL_ACCESS_TOKEN }
+          : { kind: "open" },
+      refreshTokenTtlSeconds: e.OAUTH_REFRESH_TOKEN_TTL_SECONDS,
+    },
+    http: {
+      exposeErrorDetails: e.EXPOSE_ERROR_DETAILS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      maxBatchSize: e.TRPC_MAX_BATCH_SIZE,
+      maxInputDepth: e.MAX_INPUT_DEPTH,
+    },
+    executions: executionConfigOf(e, cwd),
+    webhooks: {
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    },
+    notifications: { digestSeconds: e.NOTIFICATION_DIGEST_SECONDS },
   };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltDeps, buildDeps } from "./deps.js";
 import { createLogger } from "./lib/logger.js";
 import { resolveOrg } from "./modules/acl/access.js";
-import { createOrg } from "./modules/assessments/test-fixtures.js";
+import { createOrg } from "./test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "./test-support/harness.js";
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -51,6 +51,23 @@ describe.runIf(redisUrl)("two instances over one Redis", () => {
     expect(refused).toBe(true);
   });
 
+  it("an API key revoked on one instance is refused by the other's cache", async () => {
+    const pair = await h.login(await h.createUser());
+    const created = await h.as(pair.accessToken).apiKeys.create({ name: "two instances", scopes: ["attack:read"] });
+    await expect(other.deps.auth.apiKeys.check(created.key)).resolves.toMatchObject({ keyId: created.id });
+    await h.as(pair.accessToken).apiKeys.revoke({ id: created.id });
+    const deadline = Date.now() + 2000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = await other.deps.auth.apiKeys.check(created.key).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(refused).toBe(true);
+  });
+
   it("a member removed on one instance loses the organization on the other at once", async () => {
     const org = await createOrg(h);
     const member = await h.createUser();
@@ -71,6 +88,35 @@ describe.runIf(redisUrl)("two instances over one Redis", () => {
     let refused = false;
     while (!refused && Date.now() < deadline) {
       refused = await resolveOrg(other.deps, user, org.id).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(refused).toBe(true);
+  });
+
+  it("an OAuth grant revoked on one instance stops its tokens on the other at once", async () => {
+    const account = await h.createUser();
+    const gid = randomUUID();
+    await h.deps.db.prisma.oAuthRecord.create({
+      data: {
+        model: "Grant",
+        id: gid,
+        payload: { accountId: account.id, clientId: "c" },
+        expiresAt: new Date(Date.now() + 600_000),
+      },
+    });
+    const claims = { iss: "i", sub: account.id, aud: "a", client_id: "c", gid, jti: "j", iat: 0, exp: 0 };
+    // The other instance caches the grant as live...
+    await expect(other.deps.auth.oauth.account(claims)).resolves.toMatchObject({ id: account.id });
+    await h.deps.db.prisma.oAuthRecord.delete({ where: { model_id: { model: "Grant", id: gid } } });
+    h.deps.auth.oauth.revoked(gid);
+    // ...and the revocation, made here, reaches it through Redis.
+    const deadline = Date.now() + 2000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = await other.deps.auth.oauth.account(claims).then(
         () => false,
         () => true,
       );

@@ -1,20 +1,24 @@
 /** Builds the process-wide dependencies from the configuration (shared by the server and tests). */
 import { Redis } from "ioredis";
+import { createAuthRuntime } from "./auth-runtime.js";
 import type { Config } from "./config.js";
 import type { Deps, Readiness } from "./context.js";
 import type { Database } from "./db/database.js";
+import { createJobQueues } from "./jobs/create-queues.js";
+import { BackgroundWork } from "./lib/background.js";
 import { type Clock, randomIds, systemClock } from "./lib/clock.js";
 import { loadKeyRing } from "./lib/encryption-key.js";
 import type { Logger } from "./lib/logger.js";
 import { createMailer } from "./lib/mail/mailer.js";
 import { RateLimits } from "./lib/rate-limits.js";
-import { createAuthRuntime } from "./modules/auth/auth-runtime.js";
 import type { Invalidation } from "./modules/auth/session-guard.js";
+import { createExecutionRuntime } from "./modules/executions/execution-runtime.js";
+import { createEventRuntime } from "./modules/webhooks/event-runtime.js";
 
 export interface BuiltDeps {
   deps: Deps;
   redis: Redis | undefined;
-  /** Closes what the dependencies own besides the database (Redis). */
+  /** Closes what the dependencies own besides the database (execution engine, job queue, Redis). */
   dispose(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export async function buildDeps(options: {
   // A Redis outage must degrade (memory fallbacks), not crash the process.
   redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
   const ring = await loadKeyRing(config);
+  const queues = createJobQueues({ redisUrl: config.redisUrl, prefix: config.executions.queuePrefix, logger });
+  const background = new BackgroundWork(logger);
   const deps: Deps = {
     config,
     db,
@@ -68,16 +74,27 @@ export async function buildDeps(options: {
     startedAt: clock.now(),
     readiness: options.readiness,
     version: options.version,
-    auth: createAuthRuntime(config, db, clock, ring),
+    auth: createAuthRuntime(config, db, clock, ring, redis),
     limits: new RateLimits(config.auth.rateLimits, redis),
-    mailer: createMailer(db, config.mail, logger),
+    mailer: createMailer(db, config.mail, logger, ring),
+    background,
     redis,
+    queues,
+    executions: createExecutionRuntime(config, queues, logger),
+    events: createEventRuntime({ queues, background, clock, ids: randomIds }),
   };
   const subscriber = redis ? connectInvalidations(deps, redis) : undefined;
   return {
     deps,
     redis,
     async dispose() {
+      // Work answered for but not done yet (a reset mail) still needs the database and Redis.
+      await deps.background.drain();
+      await deps.executions.stop();
+      // Stopping executions records the ones it ended, announcing them: queue those events too.
+      await deps.background.drain();
+      await deps.events.stop();
+      await queues.close();
       subscriber?.disconnect();
       redis?.disconnect();
     },

@@ -1,19 +1,18 @@
 /** Server lifecycle: config -> dependencies -> serve -> migrate -> graceful shutdown. */
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import type { Deps, Readiness } from "./context.js";
 import { type Database, openEmbedded, openPostgres } from "./db/database.js";
 import { applyPendingMigrations } from "./db/migrator.js";
 import { buildDeps } from "./deps.js";
-import { createApp } from "./http/app.js";
-import { answerClientErrors } from "./http/client-errors.js";
+import { listenHttp } from "./http/http-server.js";
 import { scheduleMaintenance } from "./jobs/maintenance.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { ensureFirstSuperuser } from "./modules/auth/first-superuser.js";
 import { ensureAttackLoaded } from "./modules/mitre/attack-import.service.js";
+import { startReportJobs } from "./modules/reports/report-job.js";
 import { recordInstallation } from "./modules/system/system.service.js";
 
 export const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
@@ -75,18 +74,20 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const built = await buildDeps({ config, db, logger, readiness, version: VERSION });
   const { deps } = built;
   const app = createApp(deps);
-  // serve() without TLS or HTTP/2 options makes a plain node:http server.
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
-    s.once("error", reject);
-  });
-  answerClientErrors(server);
+  const server = await listenHttp(app.fetch, { port: config.port, hostname: config.host, limits: config.http });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: db.kind }, "Assay listening");
   let stopCleanup: (() => void) | undefined;
-  const ready = migrateUntilDone(deps).then(() => {
-    if (!readiness.shuttingDown) stopCleanup = scheduleMaintenance(deps, config.auth.cleanupIntervalSeconds);
+  const ready = migrateUntilDone(deps).then(async () => {
+    if (readiness.shuttingDown) return;
+    stopCleanup = scheduleMaintenance(deps, config.auth.cleanupIntervalSeconds);
+    // Executions: record runner events, reap lost runs, and (without Redis) run jobs here.
+    await deps.executions.start(deps);
+    // Outbound events: webhook deliveries and notification mails.
+    deps.events.start(deps);
+    // Reports render on API nodes (they read the database); the queue's close stops this.
+    startReportJobs(deps);
   });
 
   let closing: Promise<void> | undefined;

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Config } from "../config.js";
 import { recordAudit } from "../modules/audit/audit.js";
-import { assertPasswordPolicy } from "../modules/auth/passwords.js";
+import { assertPasswordPolicy } from "../modules/auth/password-policy.js";
 import { withDeps } from "./with-deps.js";
 
 const CLI_ORIGIN = { ip: null, userAgent: "assay-cli", requestId: null };
@@ -40,7 +40,7 @@ export function registerAccountCommands(program: Command, config: () => Config):
       const password = options.password ?? process.env.ASSAY_ADMIN_PASSWORD;
       if (!password) throw new Error("Give a password with --password or ASSAY_ADMIN_PASSWORD");
       const email = options.email.trim().toLowerCase();
-      assertPasswordPolicy(password, email);
+      await assertPasswordPolicy(password, { email, name: options.name });
       await withDeps(config(), async (deps) => {
         const existing = await deps.db.prisma.user.findUnique({ where: { email } });
         if (existing) throw new Error(`An account with email ${email} already exists`);

@@ -17,6 +17,7 @@ import {
 } from "../modules/mitre/attack-import.service.js";
 import { loadBundledAttackDataset } from "../modules/mitre/bundled-dataset.js";
 import { parseAttackBundle } from "../modules/mitre/stix-bundle.js";
+import { painter } from "./terminal-style.js";
 import { withDeps } from "./with-deps.js";
 
 interface OutputOptions {
@@ -155,22 +156,43 @@ function report(options: OutputOptions, summary: { failed: ImportFailure[]; dura
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
-    const table = new Table({ head: ["", "added", "updated", "unchanged", "revoked", "failed"], style });
-    table.push(...rows);
+    const table = new Table({ head: ["", "added", "updated", "unchanged", "revoked", "failed"].map(heading), style });
+    table.push(...rows.map(toneRow));
     console.log(table.toString());
     if (summary.failed.length > 0) {
-      const failures = new Table({ head: ["failed", "reason"], wordWrap: true, colWidths: [50, 70], style });
-      for (const f of summary.failed) failures.push([f.path, f.reason]);
+      const failures = new Table({
+        head: ["failed", "reason"].map(heading),
+        wordWrap: true,
+        colWidths: [50, 70],
+        style,
+      });
+      for (const f of summary.failed) failures.push([paint("red", f.path), f.reason]);
       console.log(failures.toString());
     }
-    console.log(`Done in ${(summary.durationMs / 1000).toFixed(1)} s.`);
+    const done = `Done in ${(summary.durationMs / 1000).toFixed(1)} s.`;
+    console.log(summary.failed.length > 0 ? done : paint("green", done));
   }
   if (summary.failed.length > 0) {
     throw new Error(`${summary.failed.length} item(s) could not be imported; everything else was.`);
   }
 }
 
-// Colours only on a terminal: piped or redirected output stays plain text.
-const style = process.stdout.isTTY ? {} : { head: [], border: [] };
+// Colour by meaning, on a terminal only (and never with NO_COLOR): headings bold, not
+// cli-table3's default red, which read as errors; failures red, revocations yellow.
+const paint = painter(process.stdout);
+const style = { head: [], border: [] };
+const heading = (text: string) => paint("bold", text);
+
+/** A summary row with its failed count in red and its revoked count in yellow, when not zero. */
+function toneRow([label, added, updated, unchanged, revoked, failed]: Row): string[] {
+  return [
+    label,
+    String(added),
+    String(updated),
+    String(unchanged),
+    typeof revoked === "number" && revoked > 0 ? paint("yellow", String(revoked)) : String(revoked),
+    failed > 0 ? paint("red", String(failed)) : String(failed),
+  ];
+}
 
 const elapsed = (started: number) => Math.round(performance.now() - started);

@@ -5,11 +5,14 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { PrismaClient } from "../generated/prisma/client.js";
+import { type Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { claimDataDir } from "./data-dir-lock.js";
 import { PatchedPGliteFactory, PatchedPgFactory } from "./upstream-fixes.js";
 
 export type DatabaseKind = "embedded" | "postgresql";
+
+/** A Prisma interactive transaction: what services write through when they write more than one row. */
+export type Tx = Prisma.TransactionClient;
 
 export interface Database {
   readonly kind: DatabaseKind;
@@ -34,6 +37,12 @@ export interface PostgresOptions {
   connectTimeoutMs: number;
 }
 
+/**
+ * Interactive transactions wait this long for a free connection (Prisma's default is 2 s, which a
+ * login storm exceeds: the request then failed) and may run this long once started.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /** PostgreSQL over a pg pool. The pool connects lazily: an unreachable server fails queries, not start-up. */
 export function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
@@ -45,7 +54,7 @@ export function openPostgres(options: PostgresOptions): Database {
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on("error", () => undefined);
   const factory = new PatchedPgFactory(pool, options.url);
-  const prisma = new PrismaClient({ adapter: factory });
+  const prisma = new PrismaClient({ adapter: factory, transactionOptions: TRANSACTION_OPTIONS });
   return {
     kind: "postgresql",
     factory,
@@ -85,7 +94,7 @@ export function openPostgres(options: PostgresOptions): Database {
 /** Wraps an open PGlite instance (a folder, or memory for tests). */
 export function wrapPGlite(db: PGlite, release: () => Promise<void> = async () => undefined): Database {
   const factory = new PatchedPGliteFactory(db);
-  const prisma = new PrismaClient({ adapter: factory });
+  const prisma = new PrismaClient({ adapter: factory, transactionOptions: TRANSACTION_OPTIONS });
   return {
     kind: "embedded",
     factory,

@@ -2,10 +2,10 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEmptyDatabase } from "../test-support/test-database.js";
 import type { Database } from "./database.js";
 import { MIGRATIONS_DIR, readMigrations, SCHEMA_DIR } from "./migration-files.js";
 import { applyPendingMigrations, createMigration, diffDatabaseToSchema, diffMigrationsToSchema } from "./migrator.js";
-import { createEmptyDatabase } from "./test-database.js";
 
 const opened: Database[] = [];
 async function emptyDb(): Promise<Database> {

@@ -6,9 +6,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmptyDatabase } from "../test-support/test-database.js";
 import type { Database } from "./database.js";
 import { readMigrations } from "./migration-files.js";
-import { createEmptyDatabase } from "./test-database.js";
 import type { PatchedPgFactory } from "./upstream-fixes.js";
 
 const run = promisify(execFile);

@@ -104,6 +104,9 @@ export class PatchedPgFactory implements SqlMigrationAwareDriverAdapterFactory {
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
+      // end() resolves before its clients' sockets have closed; DROP ... WITH (FORCE) then
+      // terminates their backends (57P01), which the pool would raise as an unhandled error.
+      shadowPool.on("error", () => undefined);
       await shadowPool.end().catch(() => undefined);
       await this.pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     };

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hono } from "hono";
+import { publicRoute } from "./route-guard.js";
 import type { AppEnv } from "./types.js";
 
 const require = createRequire(import.meta.url);
@@ -42,9 +43,10 @@ export const DOCS_CSP =
 export function docsRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const cache = new Map<string, string>();
-  app.get("/", (c) => c.html(page));
-  app.get("/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8" }));
-  app.get("/:asset", (c) => {
+  const open = publicRoute("API documentation: static pages over the public OpenAPI document");
+  app.get("/", open, (c) => c.html(page));
+  app.get("/init.js", open, (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8" }));
+  app.get("/:asset", open, (c) => {
     const name = c.req.param("asset");
     const type = ASSETS[name];
     if (!type) return c.notFound();

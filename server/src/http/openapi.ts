@@ -1,8 +1,8 @@
 /** The OpenAPI 3.1 document of the REST door, generated from the router's `openapi` metadata. */
 import type { AnyRouter } from "@trpc/server";
 import { generateOpenApiDocument } from "trpc-to-openapi";
-
-type Json = Record<string, unknown>;
+import type { Json, RouteDocs } from "./openapi-parts.js";
+import { restRoutesOf } from "./upstream-shim.js";
 
 const errorResponseSchema = {
   type: "object",
@@ -44,76 +44,37 @@ function useAssayErrorShape(doc: Json): void {
   doc.components = components;
 }
 
-const errorRef = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorResponse" } } },
-});
-
-// The evidence routes are plain Hono routes (multipart upload, file download), not
-// procedures, so the bridge cannot describe them; they are added by hand.
-function addEvidenceRoutes(doc: Json): void {
-  const paths = (doc.paths ?? {}) as Record<string, Json>;
-  const orgHeader = {
-    name: "X-Organization-Id",
-    in: "header",
-    required: true,
-    schema: { type: "string", format: "uuid" },
-    description: "The organization to act in",
-  };
-  const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", format: "uuid" } });
-  paths["/activities/{id}/evidence"] = {
-    ...(paths["/activities/{id}/evidence"] ?? {}),
-    post: {
-      operationId: "evidence-upload",
-      summary: "Attach a file to an activity (multipart field `file`)",
-      tags: ["evidence"],
-      security: [{ bearerAuth: [] }],
-      parameters: [idParam("id"), orgHeader],
-      requestBody: {
-        required: true,
-        content: {
-          "multipart/form-data": {
-            schema: { type: "object", required: ["file"], properties: { file: { type: "string", format: "binary" } } },
-          },
-        },
+// Routes whose path names a file answer the file itself (meta.download), not a JSON object.
+function describeFileRoutes(doc: Json, router: AnyRouter): void {
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const route of restRoutesOf(router)) {
+    const download = route.procedure.meta?.download;
+    const ok = (paths[route.path]?.[route.method.toLowerCase()]?.responses as Record<string, Json> | undefined)?.[
+      "200"
+    ];
+    if (!download || !ok) continue;
+    const described = (ok.content as Record<string, Json> | undefined)?.["application/json"]?.schema;
+    const schema = download.contentType === "application/json" && described ? described : { type: "string" };
+    ok.content = { [download.contentType]: { schema } };
+    ok.headers = {
+      "Content-Disposition": {
+        description: 'attachment; filename="<name>" (the file\'s suggested name)',
+        schema: { type: "string" },
       },
-      responses: {
-        "201": {
-          description: "Stored",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/Evidence" } } },
-        },
-        "400": errorRef("Invalid upload"),
-        "401": errorRef("Not signed in"),
-        "403": errorRef("Not allowed"),
-        "404": errorRef("Activity not found"),
-        "413": errorRef("File too large (EVIDENCE_MAX_BYTES)"),
-        "415": errorRef("File type not allowed (EVIDENCE_ALLOWED_TYPES)"),
-      },
-    },
-  };
-  paths["/evidence/{id}"] = {
-    ...(paths["/evidence/{id}"] ?? {}),
-    get: {
-      operationId: "evidence-download",
-      summary: "Download an evidence file",
-      tags: ["evidence"],
-      security: [{ bearerAuth: [] }],
-      parameters: [idParam("id"), orgHeader],
-      responses: {
-        "200": {
-          description: "The file",
-          content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
-        },
-        "401": errorRef("Not signed in"),
-        "404": errorRef("Evidence not found"),
-      },
-    },
-  };
-  doc.paths = paths;
+    };
+  }
 }
 
-/** Builds the document once; `baseUrl` is where /api/v1 is served. */
-export function buildOpenApiDocument(router: AnyRouter, version: string, baseUrl: string): Json {
+/**
+ * Builds the document once; `baseUrl` is where /api/v1 is served; `routeDocs` describe the
+ * routes that are not procedures (each module that mounts such routes supplies its own).
+ */
+export function buildOpenApiDocument(
+  router: AnyRouter,
+  version: string,
+  baseUrl: string,
+  routeDocs: RouteDocs[] = [],
+): Json {
   const doc = generateOpenApiDocument(router, {
     title: "Assay API",
     description:
@@ -123,6 +84,7 @@ export function buildOpenApiDocument(router: AnyRouter, version: string, baseUrl
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   }) as unknown as Json;
   useAssayErrorShape(doc);
-  addEvidenceRoutes(doc);
+  describeFileRoutes(doc, router);
+  for (const describe of routeDocs) describe(doc);
   return doc;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { AnyRouter } from "@trpc/server";
 import { Hono } from "hono";
 import { listProcedures } from "../trpc/catalogue.js";
+import { publicRoute } from "./route-guard.js";
 import type { AppEnv } from "./types.js";
 
 const STATIC = new URL("./static/", import.meta.url);
@@ -23,12 +24,14 @@ export function panelRoutes(router: AnyRouter): Hono<AppEnv> {
   const page = readFileSync(new URL("panel.html", STATIC), "utf8");
   const assets = new Map(Object.keys(FILES).map((name) => [name, readFileSync(new URL(name, STATIC), "utf8")]));
   let catalogue: string | undefined;
-  app.get("/", (c) => c.html(page));
-  app.get("/procedures.json", (c) => {
+  // The page and the catalogue describe procedures; every call the panel makes goes through /trpc.
+  const open = publicRoute("developer panel: static page and the procedure catalogue");
+  app.get("/", open, (c) => c.html(page));
+  app.get("/procedures.json", open, (c) => {
     catalogue ??= JSON.stringify({ procedures: listProcedures(router) });
     return c.body(catalogue, 200, { "content-type": "application/json" });
   });
-  app.get("/:asset", (c) => {
+  app.get("/:asset", open, (c) => {
     const name = c.req.param("asset");
     const body = assets.get(name);
     const type = FILES[name];

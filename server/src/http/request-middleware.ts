@@ -1,9 +1,7 @@
 /**
- * Request ids (X-Request-ID honoured or generated, always returned), the access log line, and
- * closing connections whose request body went unread.
+ * Request ids (X-Request-ID honoured or generated, always returned) and the access log line.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../lib/logger.js";
 import type { AppEnv } from "./types.js";
@@ -37,20 +35,5 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
       },
       "request",
     );
-  };
-}
-
-/**
- * A request whose body was not read (refused before parsing: 401, 413, 415...) is answered
- * with `Connection: close`. The Node adapter drains such a body for 500 ms at most and then
- * destroys the socket; a client reusing the connection would lose its next request.
- */
-export function closeAfterUnreadBody(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    if (!incoming || incoming.readableEnded) return;
-    const hasBody = Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
-    if (hasBody) c.header("Connection", "close");
   };
 }

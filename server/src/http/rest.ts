@@ -1,20 +1,23 @@
 /**
  * The REST door: every procedure with an `openapi` mapping, served under /api/v1 by
  * trpc-to-openapi. Its node handler is built once (the stock fetch adapter rebuilds it, and
- * re-validates the whole router, on every request), and its error bodies are reshaped into
- * Assay's REST error format.
+ * re-validates the whole router, on every request). Around it, this door reads the body
+ * itself (JSON only, depth-bounded, none at all is fine), answers 405 with `Allow` for a
+ * known path asked with another method, serves file routes as files, and reshapes error
+ * bodies into Assay's REST error format.
  */
 import type { AnyRouter } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
-import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Context } from "../context.js";
 import { AppError } from "../lib/app-error.js";
-import type { AppErrorData, AppMeta } from "../trpc/init.js";
-import { errorBody } from "./error-body.js";
-import { lockInputCoercion, typedQuery } from "./rest-input.js";
+import { assertJsonDepth } from "../lib/input-depth.js";
+import type { AppErrorData } from "../trpc/init.js";
+import { errorBody, sendError } from "./error-body.js";
+import { fileResponse } from "./file-response.js";
+import { typedQuery } from "./rest-input.js";
+import { RestRouteTable } from "./rest-routes.js";
 import type { AppEnv } from "./types.js";
-
-type NodeHandler = (req: unknown, res: unknown, next?: () => void) => Promise<void>;
+import { lockInputCoercion, openApiNodeHandler, restRequest } from "./upstream-shim.js";
 
 interface TrpcErrorShape {
   message?: string;
@@ -33,9 +36,28 @@ function toRestError(raw: string, status: number, requestId: string): string {
   return JSON.stringify(errorBody([{ code, message: "Request failed", field: null }], requestId));
 }
 
-async function readJsonBody(c: HonoContext<AppEnv>): Promise<unknown> {
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+// trpc-to-openapi reads a body for every method but these two.
+const BODYLESS_METHODS = new Set(["GET", "DELETE", "HEAD"]);
+
+/**
+ * The parsed JSON body: undefined when there is none (a bodiless POST to an action without
+ * input is fine); 415 for any other media type, with what is accepted.
+ */
+async function readJsonBody(c: HonoContext<AppEnv>, maxDepth: number): Promise<unknown> {
+  const contentType = c.req.header("content-type");
+  if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Unsupported content type "${contentType}": send the body as application/json`,
+    );
+  }
   const text = await c.req.text();
   if (text.trim() === "") return undefined;
+  if (contentType === undefined) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "The body has no Content-Type: send it as application/json");
+  }
+  assertJsonDepth(text, maxDepth);
   try {
     return JSON.parse(text);
   } catch {
@@ -43,48 +65,51 @@ async function readJsonBody(c: HonoContext<AppEnv>): Promise<unknown> {
   }
 }
 
+export interface RestOptions {
+  /** Deepest nesting accepted in a JSON body (MAX_INPUT_DEPTH). */
+  maxInputDepth: number;
+}
+
 /** A Hono handler serving the router's OpenAPI routes relative to `prefix`. */
 export function createRestHandler(
   router: AnyRouter,
   prefix: string,
   createContext: (c: HonoContext<AppEnv>) => Context,
+  options: RestOptions,
 ) {
   // trpc-to-openapi hands createContext only its own request object; this map leads back
   // from that object to the Hono context of the same request.
   const honoOf = new WeakMap<object, HonoContext<AppEnv>>();
   lockInputCoercion(router);
-  const inputSchemaOf = new Map<string, unknown>(
-    Object.values(router._def.procedures as Record<string, { _def: { inputs: unknown[]; meta?: AppMeta } }>)
-      .filter((p) => p._def.meta?.openapi)
-      .map((p) => {
-        const openapi = p._def.meta?.openapi;
-        return [`${openapi?.method} ${openapi?.path}`, p._def.inputs.at(-1)] as const;
-      }),
-  );
-  const handler = createOpenApiNodeHttpHandler({
-    router,
-    createContext: ({ req }: { req: object }) => {
-      const c = honoOf.get(req);
-      if (!c) throw new Error("REST request without a Hono context");
-      return createContext(c);
-    },
-  } as never) as unknown as NodeHandler;
+  const routes = new RestRouteTable(router);
+  const handler = openApiNodeHandler(router, (req) => {
+    const c = honoOf.get(req);
+    if (!c) throw new Error("REST request without a Hono context");
+    return createContext(c);
+  });
 
   return async (c: HonoContext<AppEnv>): Promise<Response> => {
     const url = new URL(c.req.url);
     url.pathname = url.pathname.slice(prefix.length) || "/";
-    const isJson = c.req.header("content-type")?.startsWith("application/json") ?? false;
-    const body = isJson ? await readJsonBody(c) : undefined;
-    const query = typedQuery(url.searchParams, matchInputSchema(inputSchemaOf, c.req.method, url.pathname));
-    // Present the parsed body, typed query and the prefix-less URL; the rest is the real Request.
-    const request = new Proxy(c.req.raw, {
-      get(target, prop) {
-        if (prop === "url") return url.toString();
-        if (prop === "body") return body;
-        if (prop === "query") return query;
-        const value = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
+    const method = c.req.method;
+    const route = routes.find(method, url.pathname);
+    if (!route && method !== "HEAD") {
+      const allowed = routes.methodsOf(url.pathname);
+      if (allowed.length === 0) return sendError(c, new AppError("NOT_FOUND", `No route for ${method} ${c.req.path}`));
+      const refused = sendError(
+        c,
+        new AppError("METHOD_NOT_ALLOWED", `${c.req.path} answers ${allowed.join(", ")}, not ${method}`),
+      );
+      refused.headers.set("Allow", allowed.join(", "));
+      return refused;
+    }
+    const takesBody = !BODYLESS_METHODS.has(method);
+    const body = takesBody ? await readJsonBody(c, options.maxInputDepth) : undefined;
+    const request = restRequest(c.req.raw, {
+      url: url.toString(),
+      body,
+      query: typedQuery(url.searchParams, route?.procedure.inputs.at(-1)),
+      contentType: takesBody ? "application/json" : c.req.header("content-type"),
     });
     honoOf.set(request, c);
     return new Promise<Response>((resolve, reject) => {
@@ -103,6 +128,11 @@ export function createRestHandler(
           status = code;
         },
         end: (payload?: string) => {
+          const download = route?.procedure.meta?.download;
+          if (status === 200 && download && payload !== undefined) {
+            resolve(fileResponse(download, JSON.parse(payload)));
+            return;
+          }
           const text = status >= 400 && payload ? toRestError(payload, status, c.var.requestId) : payload;
           resolve(new Response(status === 204 ? null : (text ?? null), { status, headers }));
         },
@@ -110,15 +140,4 @@ export function createRestHandler(
       handler(request, res).catch(reject);
     });
   };
-}
-
-/** The input schema of the OpenAPI route matching `method` and `path` (templates like /users/{id}). */
-function matchInputSchema(schemas: Map<string, unknown>, method: string, path: string): unknown {
-  for (const [route, schema] of schemas) {
-    const [routeMethod, template] = route.split(" ") as [string, string];
-    if (routeMethod !== method) continue;
-    const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}/?$`);
-    if (pattern.test(path)) return schema;
-  }
-  return undefined;
 }

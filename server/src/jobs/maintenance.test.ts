@@ -22,4 +22,20 @@ describe("maintenance", () => {
     expect(await prisma.organization.findUnique({ where: { id: due.id } })).toBeNull();
     expect(await prisma.organization.findUnique({ where: { id: restorable.id } })).not.toBeNull();
   });
+
+  it("deletes the OAuth server's expired codes and tokens, and keeps live ones and registered clients", async () => {
+    const prisma = h.deps.db.prisma;
+    const past = new Date(Date.now() - 1000);
+    const future = new Date(Date.now() + 600_000);
+    await prisma.oAuthRecord.createMany({
+      data: [
+        { model: "AuthorizationCode", id: "expired", payload: {}, expiresAt: past },
+        { model: "RefreshToken", id: "live", payload: {}, expiresAt: future },
+        { model: "Client", id: "client", payload: {}, expiresAt: null },
+      ],
+    });
+    await runMaintenance(h.deps);
+    const left = await prisma.oAuthRecord.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+    expect(left.map((r) => r.id)).toEqual(["client", "live"]);
+  });
 });

@@ -76,3 +76,8 @@ const FROM_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
 export function codeFromTrpc(code: TRPC_ERROR_CODE_KEY): ErrorCode {
   return FROM_TRPC[code] ?? "INTERNAL";
 }
+
+/** NOT_FOUND naming the input field that held the unknown (or another organization's) id. */
+export function notFound(what: string, field: string | null = "id"): AppError {
+  return new AppError("NOT_FOUND", `${what} not found`, field);
+}

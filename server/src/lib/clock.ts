@@ -11,3 +11,8 @@ export interface IdSource {
 
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdSource = { uuid: () => randomUUID() };
+
+/** ISO 8601 text of an optional date (the API's JSON has no Date objects). */
+export function iso(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
+}

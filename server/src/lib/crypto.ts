@@ -1,5 +1,13 @@
 /** Small cryptographic helpers: hashing tokens, random secrets, authenticated encryption. */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 
 /** SHA-256 of a string, hex: how opaque tokens are stored (the token itself never is). */
 export function sha256(value: string): string {
@@ -62,8 +70,38 @@ export class KeyRing {
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
   }
 
+  /**
+   * HMAC-SHA256 of `value` (base64url) under a key derived from the current key for `purpose`,
+   * so a tag made for one purpose never verifies for another and never touches the cipher key.
+   */
+  mac(purpose: string, value: string): string {
+    return KeyRing.#macWith(this.#keys.get(this.#currentId) as Buffer, purpose, value);
+  }
+
+  /** True when `tag` is `mac(purpose, value)` under the current key or a previous one. */
+  verifyMac(purpose: string, value: string, tag: string): boolean {
+    let ok = false;
+    for (const key of this.#keys.values()) ok = safeEqual(KeyRing.#macWith(key, purpose, value), tag) || ok;
+    return ok;
+  }
+
+  static #macWith(key: Buffer, purpose: string, value: string): string {
+    const derived = Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), `assay-mac:${purpose}`, 32));
+    return createHmac("sha256", derived).update(value).digest("base64url");
+  }
+
   /** True when the ciphertext was sealed with an older key and should be re-encrypted. */
   isStale(sealed: string): boolean {
     return sealed.split(".")[1] !== this.#currentId;
+  }
+
+  /**
+   * Secrets for one `purpose` (e.g. signing cookies), HMAC-derived from every key of the ring,
+   * the current key's first: new signatures use it, and older ones keep verifying after a rotation.
+   */
+  derive(purpose: string): Buffer[] {
+    const current = this.#keys.get(this.#currentId) as Buffer;
+    const others = [...this.#keys.values()].filter((key) => key !== current);
+    return [current, ...others].map((key) => createHmac("sha256", key).update(`assay:${purpose}`).digest());
   }
 }

@@ -38,6 +38,16 @@ describe("mapError", () => {
     expect(isDatabaseUnavailable(new Error("syntax error at or near SELEC"))).toBe(false);
   });
 
+  it("answers 503, not 500, when a transaction finds no free connection in time (a burst)", () => {
+    const busy = Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
+      name: "PrismaClientKnownRequestError",
+      code: "P2028",
+    });
+    const mapped = mapError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: busy }));
+    expect(mapped).toMatchObject({ code: "SERVICE_UNAVAILABLE", status: 503 });
+    expect(JSON.stringify(mapped)).not.toContain("Transaction API");
+  });
+
   it("maps a unique-constraint violation to CONFLICT with the field", () => {
     const prismaError = Object.assign(new Error("Unique constraint failed"), {
       name: "PrismaClientKnownRequestError",

@@ -15,8 +15,23 @@ export interface MappedError {
 }
 
 interface ValidationIssue {
+  code?: string;
   path: PropertyKey[];
   message: string;
+  keys?: string[];
+}
+
+/** One item per problem; a strict object's unknown keys become one item each, named by their own path. */
+function itemsOf(issue: ValidationIssue): ErrorItem[] {
+  const at = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.keys && issue.keys.length > 0) {
+    return issue.keys.map((key) => ({
+      code: "VALIDATION" as const,
+      message: `Unknown field "${key}"`,
+      field: [...at, key].join("."),
+    }));
+  }
+  return [{ code: "VALIDATION" as const, message: issue.message, field: at.length > 0 ? at.join(".") : null }];
 }
 
 function isValidationError(cause: unknown): cause is { issues: ValidationIssue[] } {
@@ -24,7 +39,9 @@ function isValidationError(cause: unknown): cause is { issues: ValidationIssue[]
 }
 
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EPIPE"]);
-const UNAVAILABLE_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+// P2028: a transaction found no free connection within maxWait (or outlived its timeout), which
+// under a burst means "busy", not "broken": 503 and try again, never a 500.
+const UNAVAILABLE_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 const UNAVAILABLE_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /connection terminated/i,
@@ -88,12 +105,7 @@ export function mapError(error: unknown, exposeInternals = false): MappedError {
   const cause = trpc ? (trpc.cause ?? undefined) : error;
   if (cause instanceof AppError) return { ...mapped(cause.code, cause.message, cause.items), unexpected: false };
   if (isValidationError(cause)) {
-    const errors = cause.issues.map((issue) => ({
-      code: "VALIDATION" as const,
-      message: issue.message,
-      field: issue.path.length > 0 ? issue.path.map(String).join(".") : null,
-    }));
-    return mapped("VALIDATION", "Input validation failed", errors);
+    return mapped("VALIDATION", "Input validation failed", cause.issues.flatMap(itemsOf));
   }
   const prismaError = fromPrisma(cause);
   if (prismaError) return mapped(prismaError.code, prismaError.message, prismaError.items);

@@ -11,14 +11,18 @@ export type LimitName = keyof Config["auth"]["rateLimits"];
 
 /** RATE_LIMITED, carrying how long the caller must wait (sent as Retry-After). */
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("RATE_LIMITED", `Too many attempts; try again in ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    what = "attempts",
+  ) {
+    super("RATE_LIMITED", `Too many ${what}; try again in ${retryAfterSeconds} s`);
   }
 }
 
-type Limiter = RateLimiterMemory | RateLimiterRedis;
+export type Limiter = RateLimiterMemory | RateLimiterRedis;
 
-function limiterFor(name: string, rate: Rate, redis: Redis | undefined): Limiter {
+/** A limiter of `rate` under `assay:rl:<name>`: in Redis when given (memory as insurance), else in memory. */
+export function limiterFor(name: string, rate: Rate, redis: Redis | undefined): Limiter {
   const options = { keyPrefix: `assay:rl:${name}`, points: rate.points, duration: rate.durationSeconds };
   if (!redis) return new RateLimiterMemory(options);
   return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
@@ -33,15 +37,15 @@ export class RateLimits {
     }
   }
 
-  /** Counts one attempt for `key`; throws RateLimitedError once the budget is spent. */
-  async consume(name: LimitName, key: string): Promise<void> {
+  /** Counts one attempt for `key`; throws RateLimitedError (naming `what` was counted) once the budget is spent. */
+  async consume(name: LimitName, key: string, what?: string): Promise<void> {
     const limiter = this.#limiters.get(name);
     if (!limiter) return;
     try {
       await limiter.consume(key);
     } catch (result) {
       if (result instanceof RateLimiterRes) {
-        throw new RateLimitedError(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
+        throw new RateLimitedError(Math.max(1, Math.ceil(result.msBeforeNext / 1000)), what);
       }
       throw result;
     }

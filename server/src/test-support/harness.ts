@@ -3,14 +3,17 @@
  * tests can move), a tRPC caller and the Hono app (for in-process HTTP requests through
  * every middleware), plus shortcuts to create accounts and sign in.
  */
+
+import { createApp } from "../app.js";
+import { appRouter } from "../app-router.js";
 import { type Config, loadConfig } from "../config.js";
 import { type Context, createRequestContext, type Deps } from "../context.js";
-import { createTestDatabase } from "../db/test-database.js";
 import { buildDeps } from "../deps.js";
-import { createApp } from "../http/app.js";
 import { createLogger } from "../lib/logger.js";
+import { ensureAttackLoaded } from "../modules/mitre/attack-import.service.js";
+import { startReportJobs } from "../modules/reports/report-job.js";
 import { createCallerFactory } from "../trpc/init.js";
-import { appRouter } from "../trpc/router.js";
+import { createTestDatabase } from "./test-database.js";
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
@@ -60,8 +63,17 @@ export interface Harness {
 
 let accounts = 0;
 
+export interface HarnessOptions {
+  /**
+   * Load the bundled ATT&CK dataset, as every server does before it answers (main.ts prepare):
+   * needed to create activities with techniques, which must be ids ATT&CK knows. Off by
+   * default: it costs one to two seconds per test file.
+   */
+  attack?: boolean;
+}
+
 /** Builds the harness; `env` overrides configuration variables. */
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function createHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const config: Config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -81,6 +93,10 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   });
   const { deps } = built;
   await deps.auth.keys.init();
+  if (options.attack) await ensureAttackLoaded(deps);
+  await deps.executions.start(deps);
+  deps.events.start(deps);
+  startReportJobs(deps);
   const caller = (req: Partial<Context["req"]> = {}) =>
     createCaller(
       createRequestContext(deps, {

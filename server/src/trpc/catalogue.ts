@@ -5,11 +5,17 @@
  */
 import type { AnyRouter } from "@trpc/server";
 import { z } from "zod";
+import type { ScopeRequirement } from "../identity/scopes.js";
 import type { AppMeta } from "./init.js";
+import { isSignInStep } from "./procedures.js";
 
 export interface ProcedureEntry {
   path: string;
   type: "query" | "mutation" | "subscription";
+  /** True when the procedure runs the guard chain (anything but a public procedure). */
+  guarded: boolean;
+  /** The scope it declares (guard/scopes.ts), null when it declares none. */
+  scope: ScopeRequirement | null;
   description: string | null;
   rest: { method: string; path: string } | null;
   inputSchema: unknown;
@@ -19,6 +25,7 @@ export interface ProcedureEntry {
 interface ProcedureDef {
   type: ProcedureEntry["type"];
   meta?: AppMeta;
+  middlewares: unknown[];
   inputs: unknown[];
   output?: unknown;
 }
@@ -45,6 +52,8 @@ export function listProcedures(router: AnyRouter): ProcedureEntry[] {
       return {
         path,
         type: def.type,
+        guarded: def.middlewares.some(isSignInStep),
+        scope: def.meta?.scope ?? null,
         description: def.meta?.description ?? openapi?.summary ?? null,
         rest: openapi ? { method: openapi.method, path: `/api/v1${openapi.path}` } : null,
         inputSchema: input === undefined ? null : toJsonSchema(input, "input"),

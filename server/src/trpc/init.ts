@@ -2,14 +2,20 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Context } from "../context.js";
+import type { ScopeRequirement } from "../identity/scopes.js";
 import { ERROR_CODES, type ErrorCode, type ErrorItem } from "../lib/app-error.js";
 import { mapError } from "../lib/error-mapping.js";
 import { RateLimitedError } from "../lib/rate-limits.js";
+import type { FileDownload } from "./file-download.js";
 
 /** Per-procedure metadata: the OpenAPI mapping plus Assay's own notes. */
 export type AppMeta = OpenApiMeta & {
   /** Shown in the developer panel next to the procedure. */
   description?: string;
+  /** What a credential needs to call it (guard/scopes.ts); none declared = a person's own session only. */
+  scope?: ScopeRequirement;
+  /** REST only: answer the output as a file download (the path names a file, e.g. `export.csv`). */
+  download?: FileDownload;
 };
 
 /** The `data` of every tRPC error: Assay's code, the request id and one item per problem. */
@@ -27,7 +33,8 @@ const t = initTRPC
   .meta<AppMeta>()
   .create({
     errorFormatter({ shape, error, ctx, path }) {
-      const exposeInternals = ctx?.config.nodeEnv === "development";
+      // Stacks and internal messages only when the operator opted in (EXPOSE_ERROR_DETAILS, `pnpm dev`).
+      const exposeInternals = ctx?.config.http.exposeErrorDetails === true;
       const mapped = mapError(error, exposeInternals);
       if (error.cause instanceof RateLimitedError) {
         ctx?.responseHeaders.set("Retry-After", String(error.cause.retryAfterSeconds));
@@ -57,7 +64,7 @@ export const createCallerFactory = t.createCallerFactory;
 const withMappedStatus = t.middleware(async ({ next, ctx }) => {
   const result = await next();
   if (result.ok) return result;
-  const mapped = mapError(result.error, ctx.config.nodeEnv === "development");
+  const mapped = mapError(result.error, ctx.config.http.exposeErrorDetails);
   const trpcCode = ERROR_CODES[mapped.code].trpc;
   if (trpcCode === result.error.code) return result;
   throw new TRPCError({ code: trpcCode, message: mapped.message, cause: result.error.cause ?? result.error });

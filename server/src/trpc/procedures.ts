@@ -1,35 +1,37 @@
-/** Procedure builders: each one is a guard, read at the top of every procedure. */
-import type { Context } from "../context.js";
+/**
+ * Procedure builders: each one is a guard, read at the top of every procedure. They are the
+ * tRPC face of the one guard chain (guard/chain.ts); the scope a procedure needs is declared
+ * in its meta (`scope`), next to its builder.
+ */
+import { enterOrganization, requestedOrgId, requireScope, signIn } from "../guard/chain.js";
+import type { AuthUser } from "../identity/principal.js";
 import { AppError } from "../lib/app-error.js";
-import { resolveOrg } from "../modules/acl/access.js";
-import type { AuthUser } from "../modules/auth/session-guard.js";
-import { assertMfaSatisfied } from "../modules/mfa/mfa-requirement.js";
 import { baseProcedure, middleware } from "./init.js";
 
 /** Open to anyone, signed in or not. */
 export const publicProcedure = baseProcedure;
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
-
-/** The user behind the request's bearer token, checked against the live session. */
-export async function authenticate(ctx: Context): Promise<AuthUser> {
-  const header = ctx.req.headers.get("authorization");
-  if (!header) throw new AppError("AUTH_REQUIRED", "Sign in first: send Authorization: Bearer <access token>");
-  const token = BEARER.exec(header)?.[1];
-  if (!token) throw new AppError("AUTH_TOKEN_INVALID", "Malformed Authorization header");
-  const claims = await ctx.auth.tokens.verify(token);
-  return ctx.auth.sessions.check(claims.sid, claims.sub);
-}
-
-const requireUser = middleware(async ({ ctx, next, path }) => {
-  const user = await authenticate(ctx);
-  // MFA_REQUIRED_ROLES: until such a user enrols, only the MFA set-up path is open.
-  await assertMfaSatisfied(ctx, user, path);
-  return next({ ctx: { user } });
+const signedIn = middleware(async ({ ctx, next, path }) => {
+  const principal = await signIn(ctx, path);
+  return next({ ctx: { user: principal.user, principal } });
 });
 
-/** Any signed-in user with a live session. */
-export const authedProcedure = baseProcedure.use(requireUser);
+// Last step of the chain. A procedure that declares no scope is for a person's own session.
+const scoped = middleware(({ ctx, meta, next }) => {
+  if (!ctx.principal) throw new Error("the scope step runs after sign-in");
+  requireScope(ctx, ctx.principal, meta?.scope ?? "interactive");
+  return next();
+});
+
+const signedInProcedure = baseProcedure.use(signedIn);
+
+/** True for the middleware that runs the chain's sign-in steps (the catalogue marks guarded procedures by it). */
+export function isSignInStep(middleware: unknown): boolean {
+  return signedIn._middlewares.includes(middleware as (typeof signedIn._middlewares)[number]);
+}
+
+/** Any signed-in caller with a live session and the procedure's scope. */
+export const authedProcedure = signedInProcedure.use(scoped);
 
 /** Signed-in users holding one of `roles` (superusers always pass). */
 export function roleProcedure(...roles: AuthUser["role"][]) {
@@ -48,31 +50,12 @@ export const superuserProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * The organization a request names, unresolved: the X-Organization-Id header or the
- * `organizationId` input field; VALIDATION when both are sent and disagree.
- */
-export async function requestedOrgId(
-  ctx: Pick<Context, "req">,
-  getRawInput: () => Promise<unknown>,
-): Promise<string | undefined> {
-  const raw = (await getRawInput().catch(() => undefined)) as { organizationId?: unknown } | undefined;
-  const fromInput = typeof raw?.organizationId === "string" ? raw.organizationId : undefined;
-  const fromHeader = ctx.req.headers.get("x-organization-id") ?? undefined;
-  if (fromHeader && fromInput && fromHeader !== fromInput) {
-    throw new AppError(
-      "VALIDATION",
-      "X-Organization-Id and organizationId name different organizations",
-      "organizationId",
-    );
-  }
-  return fromHeader ?? fromInput;
-}
-
-/**
  * Signed-in members acting in one organization, named by the X-Organization-Id header or
  * the `organizationId` input field; puts `ctx.org` (with the caller's role) in place.
  */
-export const orgProcedure = authedProcedure.use(async ({ ctx, next, getRawInput }) => {
-  const org = await resolveOrg(ctx, ctx.user, await requestedOrgId(ctx, getRawInput));
-  return next({ ctx: { org } });
-});
+export const orgProcedure = signedInProcedure
+  .use(async ({ ctx, next, getRawInput }) => {
+    const org = await enterOrganization(ctx, ctx.principal, await requestedOrgId(ctx, getRawInput));
+    return next({ ctx: { org } });
+  })
+  .use(scoped);

@@ -1,4 +1,5 @@
-// The developer panel: lists procedures from /panel/procedures.json and calls them via /trpc.
+// The developer panel: lists procedures from /panel/procedures.json and calls them via /trpc,
+// with the bearer token and the organization (X-Organization-Id) given in the header fields.
 
 const state = { procedures: [], selected: null };
 const byId = (id) => document.getElementById(id);
@@ -57,6 +58,36 @@ function renderList() {
   }
 }
 
+// The headers every call sends: the token and organization fields, remembered for this tab.
+function requestHeaders() {
+  const headers = { accept: "application/json" };
+  const token = byId("token").value.trim();
+  const organization = byId("organization").value.trim();
+  sessionStorage.setItem("assay.panel.token", token);
+  sessionStorage.setItem("assay.panel.organization", organization);
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (organization) headers["x-organization-id"] = organization;
+  return headers;
+}
+
+// Fills the organization field's suggestions with the caller's organizations (orgs.list).
+async function loadOrganizations() {
+  const { authorization } = requestHeaders();
+  const input = encodeURIComponent(JSON.stringify({ pageSize: 100 }));
+  const response = await fetch(`/trpc/orgs.list?input=${input}`, {
+    headers: authorization ? { accept: "application/json", authorization } : { accept: "application/json" },
+  });
+  const list = byId("organizations");
+  list.replaceChildren();
+  if (!response.ok) {
+    byId("organization").title = `orgs.list answered ${response.status}: sign in first (bearer token)`;
+    return;
+  }
+  const page = (await response.json()).result.data;
+  for (const org of page.data) list.append(el("option", { value: org.id }, `${org.name} (${org.role ?? "member"})`));
+  if (page.data.length === 1 && !byId("organization").value) byId("organization").value = page.data[0].id;
+}
+
 async function call(proc, inputText, out) {
   let input;
   try {
@@ -65,10 +96,7 @@ async function call(proc, inputText, out) {
     out.replaceChildren(el("p", { class: "status-error" }, `Input is not valid JSON: ${error.message}`));
     return;
   }
-  const headers = { accept: "application/json" };
-  const token = byId("token").value.trim();
-  sessionStorage.setItem("assay.panel.token", token);
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers = requestHeaders();
   let url = `/trpc/${proc.path}`;
   const init = { headers, method: "GET" };
   if (proc.type === "mutation") {
@@ -88,11 +116,12 @@ async function call(proc, inputText, out) {
     /* not JSON: show as is */
   }
   const ms = Math.round(performance.now() - started);
+  const organization = headers["x-organization-id"] ? ` · organization ${headers["x-organization-id"]}` : "";
   out.replaceChildren(
     el(
       "p",
       { class: response.ok ? "status-ok" : "status-error", "data-testid": "status" },
-      `${response.status} ${response.statusText} · ${ms} ms · request ${response.headers.get("x-request-id") || "-"}`,
+      `${response.status} ${response.statusText} · ${ms} ms · request ${response.headers.get("x-request-id") || "-"}${organization}`,
     ),
     el("pre", { "data-testid": "response" }, body),
   );
@@ -140,6 +169,9 @@ function select(proc) {
 
 async function start() {
   byId("token").value = sessionStorage.getItem("assay.panel.token") || "";
+  byId("organization").value = sessionStorage.getItem("assay.panel.organization") || "";
+  byId("organization").addEventListener("change", requestHeaders);
+  byId("load-organizations").addEventListener("click", loadOrganizations);
   byId("filter").addEventListener("input", renderList);
   const response = await fetch("/panel/procedures.json");
   state.procedures = (await response.json()).procedures;

@@ -1,14 +1,25 @@
 /**
  * Mail end to end: a reset mail through a real SMTP receiver (smtp-server on a free port),
  * a delivery failure that the requester never sees, the outbox without SMTP, the outbox
- * reader, and that an enqueued message rolls back with its transaction.
+ * reader, that an enqueued message rolls back with its transaction, and that the link's
+ * token is never stored in the clear (sealed while held, gone once delivered).
  */
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHarness, type Harness } from "../../test-support/harness.js";
+import { waitForMail } from "../../test-support/mail.js";
 import { listOutbox } from "./outbox.js";
-import { escapeHtml, passwordResetMail } from "./password-reset-mail.js";
+import { passwordResetMail } from "./password-reset-mail.js";
+import { SECRET_MARK } from "./sealed-secret.js";
+import { escapeHtml } from "./user-text.js";
+
+/** Every column of the stored rows to `to`, as the database (and its WAL, and a dump) holds them. */
+async function rawRows(h: Harness, to: string): Promise<string> {
+  const rows = await h.deps.db.prisma.$queryRaw<unknown[]>`SELECT * FROM mail_messages WHERE "to" = ${to}`;
+  expect(rows.length).toBeGreaterThan(0);
+  return JSON.stringify(rows);
+}
 
 interface Received {
   from: string;
@@ -80,12 +91,16 @@ describe("mail over SMTP", () => {
       async () => {
         const rows = await h.deps.db.prisma.mailMessage.findMany({ where: { to: account.email } });
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ transport: "smtp", error: null });
+        expect(rows[0]).toMatchObject({ transport: "smtp", error: null, secretSealed: null });
         expect(rows[0]?.sentAt).toBeInstanceOf(Date);
-        expect(rows[0]?.text).toContain(`token=${token}`);
+        expect(rows[0]?.text).toContain(`token=${SECRET_MARK}`);
       },
       { timeout: 5000 },
     );
+    // Delivered: the token is nowhere in the row any more, sealed or not.
+    expect(await rawRows(h, account.email)).not.toContain(token);
+    const [listed] = await listOutbox(h.deps, { to: account.email, limit: 1 });
+    expect(listed).toMatchObject({ secretHeld: false, text: expect.stringContaining(`token=${SECRET_MARK}`) });
     // The mailed token is the one that resets the password.
     await h.caller().auth.resetPassword({ token: token as string, newPassword: "fresh passphrase for smtp" });
     await expect(h.login({ email: account.email, password: "fresh passphrase for smtp" })).resolves.toBeDefined();
@@ -125,6 +140,21 @@ describe("mail when the SMTP server cannot be reached", () => {
       { timeout: 10_000 },
     );
   });
+
+  it("keeps the undelivered token sealed: superusers read it, the row does not hold it", async () => {
+    const account = await h.createUser();
+    await h.caller().auth.requestPasswordReset({ email: account.email });
+    await h.deps.background.drain();
+    const superuser = await h.login(await h.createUser({ isSuperuser: true, role: "admin" }));
+    const [listed] = await h.as(superuser.accessToken).admin.mail.list({ to: account.email });
+    const token = /reset-password\?token=([\w-]{43})/.exec(listed?.text ?? "")?.[1] as string;
+    expect(token).toBeDefined();
+    expect(listed).toMatchObject({ secretHeld: true, sentAt: null });
+    expect(await rawRows(h, account.email)).not.toContain(token);
+    // The token read back from the outbox is the live one.
+    await h.caller().auth.resetPassword({ token, newPassword: "sealed but usable passphrase" });
+    await expect(h.login({ email: account.email, password: "sealed but usable passphrase" })).resolves.toBeDefined();
+  });
 });
 
 describe("mail without SMTP (the outbox)", () => {
@@ -138,15 +168,22 @@ describe("mail without SMTP (the outbox)", () => {
     expect(h.deps.mailer.kind).toBe("outbox");
     const account = await h.createUser();
     await h.caller().auth.requestPasswordReset({ email: account.email });
+    await waitForMail(h, account.email);
     await h.deps.mailer.send({ to: "other@example.com", subject: "Other", text: "other" });
 
-    const mine = await listOutbox(h.deps.db, { to: account.email.toUpperCase(), limit: 10 });
+    const mine = await listOutbox(h.deps, { to: account.email.toUpperCase(), limit: 10 });
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ to: account.email, transport: "outbox", sentAt: null, error: null });
-    expect(mine[0]?.text).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{43}/);
-    const all = await listOutbox(h.deps.db, { limit: 1 });
+    const token = /\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(mine[0]?.text ?? "")?.[1] as string;
+    expect(token).toBeDefined();
+    expect(mine[0]?.html).toContain(`token=${token}`);
+    // At rest: the mark in the bodies, the token only as ciphertext.
+    const raw = await rawRows(h, account.email);
+    expect(raw).not.toContain(token);
+    expect(raw).toContain(`token=${SECRET_MARK}`);
+    const all = await listOutbox(h.deps, { limit: 1 });
     expect(all.map((m) => m.subject)).toEqual(["Other"]);
-    expect(await listOutbox(h.deps.db, { limit: 10_000 })).toHaveLength(2);
+    expect(await listOutbox(h.deps, { limit: 10_000 })).toHaveLength(2);
   });
 
   it("rolls an enqueued message back with its transaction", async () => {
@@ -155,7 +192,7 @@ describe("mail without SMTP (the outbox)", () => {
       throw new Error("the change this mail belongs to failed");
     });
     await expect(failed).rejects.toThrow("failed");
-    expect(await listOutbox(h.deps.db, { to: "rolled-back@example.com", limit: 10 })).toHaveLength(0);
+    expect(await listOutbox(h.deps, { to: "rolled-back@example.com", limit: 10 })).toHaveLength(0);
   });
 });
 

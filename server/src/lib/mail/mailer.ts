@@ -1,19 +1,18 @@
 /**
  * Outgoing mail behind one interface. With SMTP_URL, messages go out through nodemailer
- * (and are logged in mail_messages); without it, mail_messages is the outbox that the
- * developer panel and admins read.
+ * (and are logged in mail_messages); without it, mail_messages is the outbox that
+ * superusers read. A message's secret (the token in a reset or invitation link) is never
+ * stored in the clear: see sealed-secret.ts.
  */
 import { createTransport, type Transporter } from "nodemailer";
 import type { Database } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { KeyRing } from "../crypto.js";
 import type { Logger } from "../logger.js";
+import type { MailContent } from "./mail-content.js";
+import { sealedRow } from "./sealed-secret.js";
 
-export interface MailContent {
-  to: string;
-  subject: string;
-  text: string;
-  html?: string;
-}
+export type { MailContent } from "./mail-content.js";
 
 /** Anything that can write a mail_messages row: the client, or a transaction client. */
 export type MailWriter = { mailMessage: Pick<Prisma.TransactionClient["mailMessage"], "create"> };
@@ -35,19 +34,15 @@ export interface Mailer {
   enqueue(tx: MailWriter, message: MailContent): Promise<QueuedMail>;
 }
 
-function rowOf(message: MailContent, transport: Mailer["kind"]) {
-  return { to: message.to, subject: message.subject, text: message.text, html: message.html ?? null, transport };
-}
-
-/** Keeps messages in the database only. */
-export function outboxMailer(db: Database): Mailer {
+/** Keeps messages in the database only; superusers read them (secrets unsealed) through admin.mail.list. */
+export function outboxMailer(db: Database, ring: KeyRing): Mailer {
   const mailer: Mailer = {
     kind: "outbox",
     async send(message) {
       await mailer.enqueue(db.prisma, message);
     },
     async enqueue(tx, message) {
-      const row = await tx.mailMessage.create({ data: rowOf(message, "outbox") });
+      const row = await tx.mailMessage.create({ data: sealedRow(message, "outbox", ring) });
       return { id: row.id, deliver: async () => undefined };
     },
   };
@@ -55,13 +50,15 @@ export function outboxMailer(db: Database): Mailer {
 }
 
 /** Sends through SMTP; a delivery failure is recorded and logged, never shown to the requester. */
-export function smtpMailer(db: Database, smtpUrl: string, from: string, logger: Logger): Mailer {
+export function smtpMailer(db: Database, smtpUrl: string, from: string, logger: Logger, ring: KeyRing): Mailer {
   const transport: Transporter = createTransport(smtpUrl);
 
   async function deliver(id: string, message: MailContent): Promise<void> {
+    const { secret: _secret, ...content } = message;
     try {
-      await transport.sendMail({ from, ...message });
-      await db.prisma.mailMessage.update({ where: { id }, data: { sentAt: new Date() } });
+      await transport.sendMail({ from, ...content });
+      // Handed over: the sealed copy of the secret has no further use here.
+      await db.prisma.mailMessage.update({ where: { id }, data: { sentAt: new Date(), secretSealed: null } });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.error({ err: error, mailId: id }, "mail delivery failed");
@@ -79,7 +76,7 @@ export function smtpMailer(db: Database, smtpUrl: string, from: string, logger: 
       await queued.deliver();
     },
     async enqueue(tx, message) {
-      const row = await tx.mailMessage.create({ data: rowOf(message, "smtp") });
+      const row = await tx.mailMessage.create({ data: sealedRow(message, "smtp", ring) });
       return { id: row.id, deliver: () => deliver(row.id, message) };
     },
   };
@@ -91,6 +88,7 @@ export function createMailer(
   db: Database,
   config: { smtpUrl: string | undefined; from: string },
   logger: Logger,
+  ring: KeyRing,
 ): Mailer {
-  return config.smtpUrl ? smtpMailer(db, config.smtpUrl, config.from, logger) : outboxMailer(db);
+  return config.smtpUrl ? smtpMailer(db, config.smtpUrl, config.from, logger, ring) : outboxMailer(db, ring);
 }

@@ -1,6 +1,9 @@
-/** Reading mail_messages: the outbox the developer panel and admins look at. */
+/** Reading mail_messages: the outbox superusers look at (admin.mail.list, the developer panel). */
 import { z } from "zod";
 import type { Database } from "../../db/database.js";
+import type { KeyRing } from "../crypto.js";
+import type { Logger } from "../logger.js";
+import { unsealedBodies } from "./sealed-secret.js";
 
 export const OUTBOX_MAX_LIMIT = 200;
 
@@ -15,8 +18,13 @@ export const mailMessageSchema = z
     createdAt: z.iso.datetime(),
     to: z.string(),
     subject: z.string(),
-    text: z.string(),
+    text: z.string().describe("The link's token is restored while the server still holds it sealed (see README: Mail)"),
     html: z.string().nullable(),
+    secretHeld: z
+      .boolean()
+      .describe(
+        "True while the message's secret is kept sealed (outbox, or SMTP not yet delivered); false once dropped",
+      ),
     transport: z.string().describe("outbox (kept here only) or smtp"),
     sentAt: z.iso.datetime().nullable(),
     error: z.string().nullable(),
@@ -25,11 +33,12 @@ export const mailMessageSchema = z
 
 export type MailMessage = z.infer<typeof mailMessageSchema>;
 
-/** The newest messages first, optionally only those to one address. */
+/** The newest messages first, optionally only those to one address, with their secrets unsealed. */
 export async function listOutbox(
-  db: Database,
+  deps: { db: Database; auth: { ring: KeyRing }; logger?: Logger },
   options: { to?: string | undefined; limit: number },
 ): Promise<MailMessage[]> {
+  const { db } = deps;
   const limit = Math.min(Math.max(Math.trunc(options.limit), 1), OUTBOX_MAX_LIMIT);
   const rows = await db.prisma.mailMessage.findMany({
     // Accounts' addresses are stored lower-cased, so an exact match on the lowered input uses the index.
@@ -41,9 +50,8 @@ export async function listOutbox(
     id: row.id,
     createdAt: row.createdAt.toISOString(),
     to: row.to,
-    subject: row.subject,
-    text: row.text,
-    html: row.html,
+    ...unsealedBodies(row, deps.auth.ring, deps.logger),
+    secretHeld: row.secretSealed !== null,
     transport: row.transport,
     sentAt: row.sentAt?.toISOString() ?? null,
     error: row.error,

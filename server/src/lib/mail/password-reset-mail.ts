@@ -1,12 +1,6 @@
 /** The password-reset mail: a plain-text part and a simple HTML part carrying the same link. */
-import type { MailContent } from "./mailer.js";
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for HTML; names are chosen by users, so they never reach markup raw. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+import type { MailContent } from "./mail-content.js";
+import { escapeHtml, inertName } from "./user-text.js";
 
 /** The reset link the mail carries: the SPA's reset page with the token in the query. */
 export function passwordResetLink(appUrl: string, token: string): string {
@@ -18,9 +12,12 @@ export function passwordResetMail(input: {
   to: string;
   name: string;
   link: string;
+  /** The token in `link`: stored sealed (sealed-secret.ts). */
+  secret?: string;
   validMinutes: number;
 }): MailContent {
-  const { to, name, link, validMinutes } = input;
+  const { to, link, secret, validMinutes } = input;
+  const name = inertName(input.name);
   const text = [
     `Hello ${name},`,
     "",
@@ -39,5 +36,5 @@ export function passwordResetMail(input: {
     `<p>If the button does not work, paste this address into your browser:<br>${href}</p>`,
     "<p>If you did not ask for this, ignore this mail: your password stays as it is.</p>",
   ].join("\n");
-  return { to, subject: "Reset your Assay password", text, html };
+  return { to, subject: "Reset your Assay password", text, html, ...(secret ? { secret } : {}) };
 }
