@@ -4,8 +4,9 @@
  * organization the caller cannot see answer NOT_FOUND, never FORBIDDEN: existence must not leak.
  */
 import type { Context } from "../../context.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
-import type { AuthUser } from "../auth/session-guard.js";
+import { isUuid } from "../../lib/ids.js";
 import {
   type AssessmentPermission,
   type AssessmentRole,
@@ -15,18 +16,6 @@ import {
   type OrgRole,
   orgCan,
 } from "./permissions.js";
-
-export interface OrgScope {
-  id: string;
-  name: string;
-  slug: string;
-  /** The caller's role; superusers act as owner. */
-  role: OrgRole;
-  /** True when the caller is not a member but a superuser acting on the organization. */
-  viaSuperuser: boolean;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const orgNotFound = () => new AppError("NOT_FOUND", "Organization not found", "organizationId");
 
@@ -47,7 +36,7 @@ export async function resolveOrg(
       "organizationId",
     );
   }
-  if (!UUID.test(orgId)) throw orgNotFound();
+  if (!isUuid(orgId)) throw orgNotFound();
   return ctx.auth.sessions.orgScope(user.id, orgId, () => loadOrgScope(ctx, user, orgId));
 }
 
@@ -100,14 +89,13 @@ export interface AssessmentAccess {
  * with the caller; FORBIDDEN when visible but `permission` is not granted.
  */
 export async function requireAssessmentPermission(
-  ctx: Pick<Context, "db">,
-  user: AuthUser,
-  org: OrgScope,
+  ctx: Pick<Context, "db"> & { user: AuthUser; org: OrgScope },
   assessmentId: string,
   permission: AssessmentPermission,
   options: { includeDeleted?: boolean } = {},
 ): Promise<AssessmentAccess> {
-  if (!UUID.test(assessmentId)) throw assessmentNotFound();
+  const { user, org } = ctx;
+  if (!isUuid(assessmentId)) throw assessmentNotFound();
   // One statement on the driver, like resolveOrg: it runs on every assessment-scoped request.
   const [assessment] = await ctx.db.query<{ id: string; aclRole: AssessmentRole | null }>(
     `SELECT a.id, acl.role::text AS "aclRole"
@@ -160,7 +148,7 @@ export async function resolveDeletedOrg(
   user: AuthUser,
   orgId: string,
 ): Promise<DeletedOrgScope> {
-  if (!UUID.test(orgId)) throw orgNotFound();
+  if (!isUuid(orgId)) throw orgNotFound();
   const org = await ctx.db.prisma.organization.findFirst({
     where: { id: orgId, deletedAt: { not: null } },
     select: {

@@ -14,6 +14,7 @@ const meta = (method: RouteMethod, path: `/${string}`, summary: string, who: str
 
 export const aclRouter = router({
   list: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(
       meta(
         "GET",
@@ -24,8 +25,9 @@ export const aclRouter = router({
     )
     .input(listAclInput)
     .output(aclPageSchema)
-    .query(({ ctx, input }) => listAcl(ctx, ctx.user, ctx.org, input)),
+    .query(({ ctx, input }) => listAcl(ctx, input)),
   grant: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       meta(
         "POST",
@@ -36,20 +38,22 @@ export const aclRouter = router({
     )
     .input(aclGrantInput)
     .output(aclEntrySchema)
-    .mutation(({ ctx, input }) => grantAcl(ctx, ctx.user, ctx.org, input)),
+    .mutation(({ ctx, input }) => grantAcl(ctx, input)),
   update: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(meta("PUT", "/assessments/{assessmentId}/acl/{userId}", "Change a user's role on the assessment", manage))
     .input(aclGrantInput)
     .output(aclEntrySchema)
-    .mutation(({ ctx, input }) => updateAcl(ctx, ctx.user, ctx.org, input)),
+    .mutation(({ ctx, input }) => updateAcl(ctx, input)),
   revoke: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       meta("DELETE", "/assessments/{assessmentId}/acl/{userId}", "Take a user's role on the assessment away", manage),
     )
     .input(aclTargetInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await revokeAcl(ctx, ctx.user, ctx.org, input);
+      await revokeAcl(ctx, input);
       return { ok: true as const };
     }),
 });

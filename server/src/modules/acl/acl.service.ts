@@ -4,12 +4,14 @@
  * owner/admin acting as lead). Grantees are members of the assessment's organization; every
  * change is a security event, audited in its transaction.
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
-import type { AuthUser } from "../auth/session-guard.js";
-import { type OrgCtx, recordOrgAudit, type Tx } from "../orgs/org-audit.js";
-import { type OrgScope, requireAssessmentPermission } from "./access.js";
+import { type OrgDeps, recordOrgAudit } from "../orgs/org-audit.js";
+import { requireAssessmentPermission } from "./access.js";
 import type { AclEntry, AclGrantInput, AclTargetInput, ListAclInput } from "./acl.schemas.js";
 
 const ENTRY_SELECT = {
@@ -43,7 +45,7 @@ function entryKey(input: AclTargetInput) {
 
 function audit(
   tx: Tx,
-  ctx: OrgCtx,
+  ctx: OrgDeps,
   actor: AuthUser,
   org: OrgScope,
   type: string,
@@ -59,8 +61,8 @@ function audit(
 }
 
 /** The ACL of an assessment the caller can read, by role then date. */
-export async function listAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, input: ListAclInput) {
-  await requireAssessmentPermission(ctx, actor, org, input.assessmentId, "read:assessment");
+export async function listAcl(ctx: OrgDeps & { user: AuthUser; org: OrgScope }, input: ListAclInput) {
+  await requireAssessmentPermission(ctx, input.assessmentId, "read:assessment");
   const where = { assessmentId: input.assessmentId };
   const [total, rows] = await ctx.db.prisma.$transaction([
     ctx.db.prisma.assessmentAcl.count({ where }),
@@ -75,8 +77,12 @@ export async function listAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, input
 }
 
 /** Gives a member of the organization a role on the assessment; a second grant is a CONFLICT. */
-export async function grantAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, input: AclGrantInput): Promise<AclEntry> {
-  await requireAssessmentPermission(ctx, actor, org, input.assessmentId, "manage:acl");
+export async function grantAcl(
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
+  input: AclGrantInput,
+): Promise<AclEntry> {
+  const { user: actor, org } = ctx;
+  await requireAssessmentPermission(ctx, input.assessmentId, "manage:acl");
   const taken = () =>
     new AppError("CONFLICT", "This user already holds a role on this assessment: change it with acl.update", "userId");
   try {
@@ -103,8 +109,12 @@ export async function grantAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, inpu
 }
 
 /** Changes the role a user holds on the assessment; the same role changes (and records) nothing. */
-export async function updateAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, input: AclGrantInput): Promise<AclEntry> {
-  await requireAssessmentPermission(ctx, actor, org, input.assessmentId, "manage:acl");
+export async function updateAcl(
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
+  input: AclGrantInput,
+): Promise<AclEntry> {
+  const { user: actor, org } = ctx;
+  await requireAssessmentPermission(ctx, input.assessmentId, "manage:acl");
   return ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.assessmentAcl.findUnique({ where: entryKey(input), select: ENTRY_SELECT });
     if (!current) throw noEntry();
@@ -120,8 +130,12 @@ export async function updateAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, inp
 }
 
 /** Takes away the role a user holds on the assessment. */
-export async function revokeAcl(ctx: OrgCtx, actor: AuthUser, org: OrgScope, input: AclTargetInput): Promise<void> {
-  await requireAssessmentPermission(ctx, actor, org, input.assessmentId, "manage:acl");
+export async function revokeAcl(
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
+  input: AclTargetInput,
+): Promise<void> {
+  const { user: actor, org } = ctx;
+  await requireAssessmentPermission(ctx, input.assessmentId, "manage:acl");
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.assessmentAcl.findUnique({ where: entryKey(input), select: { id: true, role: true } });
     if (!current) throw noEntry();

@@ -15,7 +15,7 @@ import {
   grantDirectly,
   type OrgTeam,
   signIn,
-} from "../orgs/org-test-kit.js";
+} from "../../test-support/org-kit.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -20,6 +20,7 @@ export const ORG_PERMISSIONS = {
     "create:assessment",
     "lead:assessments",
     "manage:templates",
+    "manage:webhooks",
   ],
   admin: [
     "read:organization",
@@ -30,6 +31,7 @@ export const ORG_PERMISSIONS = {
     "create:assessment",
     "lead:assessments",
     "manage:templates",
+    "manage:webhooks",
   ],
   member: ["read:organization", "read:members", "create:assessment"],
 } as const satisfies Record<OrgRole, readonly string[]>;

@@ -3,8 +3,8 @@
  * ordering, history and comments (activities.comments.*).
  */
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import {
   activityIdInput,
   activityPageSchema,
@@ -43,16 +43,19 @@ const tags = ["activities"];
 
 const commentsRouter = router({
   list: orgProcedure
+    .meta({ scope: "activities:read" })
     .meta(orgRoute(tags, "GET", "/activities/{activityId}/comments", "Comments on an activity, oldest first"))
     .input(listCommentsInput)
     .output(commentPageSchema)
     .query(({ ctx, input }) => listComments(ctx, input)),
   create: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(orgRoute(tags, "POST", "/activities/{activityId}/comments", "Comment on an activity", "Lead, red and blue."))
     .input(createCommentInput)
     .output(commentSchema)
     .mutation(({ ctx, input }) => createComment(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(orgRoute(tags, "DELETE", "/activities/comments/{id}", "Delete a comment", "The author's own; the lead any."))
     .input(commentIdInput)
     .output(commentSchema)
@@ -61,6 +64,7 @@ const commentsRouter = router({
 
 export const activitiesRouter = router({
   create: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(tags, "POST", "/assessments/{assessmentId}/activities", "Plan an activity (lead)", "Added at the end."),
     )
@@ -68,6 +72,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => createActivity(ctx, input)),
   list: orgProcedure
+    .meta({ scope: "activities:read" })
     .meta(
       orgRoute(
         tags,
@@ -80,11 +85,13 @@ export const activitiesRouter = router({
     .output(activityPageSchema)
     .query(({ ctx, input }) => listActivities(ctx, input)),
   get: orgProcedure
+    .meta({ scope: "activities:read" })
     .meta(orgRoute(tags, "GET", "/activities/{id}", "One activity"))
     .input(activityIdInput)
     .output(activitySchema)
     .query(({ ctx, input }) => getActivity(ctx, input.id)),
   update: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -97,6 +104,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => updateActivity(ctx, input)),
   updateRed: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -110,6 +118,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => updateRed(ctx, input)),
   updateBlue: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -123,6 +132,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => updateBlue(ctx, input)),
   transition: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -136,6 +146,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => transitionActivity(ctx, input)),
   evaluate: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -149,6 +160,7 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => evaluateActivity(ctx, input)),
   move: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(
       orgRoute(
         tags,
@@ -162,11 +174,13 @@ export const activitiesRouter = router({
     .output(activitySchema)
     .mutation(({ ctx, input }) => moveActivity(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(orgRoute(tags, "DELETE", "/activities/{id}", "Delete an activity (lead)"))
     .input(activityIdInput)
     .output(activitySchema)
     .mutation(({ ctx, input }) => deleteActivity(ctx, input.id)),
   history: orgProcedure
+    .meta({ scope: "activities:read" })
     .meta(orgRoute(tags, "GET", "/activities/{id}/history", "Every field change of an activity, newest first"))
     .input(historyInput)
     .output(historyPageSchema)

@@ -11,6 +11,19 @@ export const severitySchema = z.enum(["info", "low", "medium", "high", "critical
 export const outcomeSchema = z
   .enum(["prevented", "blocked", "alerted", "logged", "not_detected"])
   .meta({ id: "ActivityOutcome" });
+export const controlOutcomeSchema = z
+  .object({
+    controlId: z.uuid(),
+    controlName: z.string(),
+    controlKind: z.string(),
+    outcome: outcomeSchema,
+    detectedAt: z.iso.datetime().nullable(),
+    alertSeverity: severitySchema.nullable(),
+    ruleName: z.string().nullable(),
+    notes: z.string(),
+  })
+  .meta({ id: "ControlOutcome" });
+export type ControlOutcome = z.infer<typeof controlOutcomeSchema>;
 export const evaluationResultSchema = z.enum(["pass", "fail", "na"]).meta({ id: "EvaluationResult" });
 export const EVALUATION_CATEGORIES = ["prevention", "detection", "logging", "notification", "severity"] as const;
 export const evaluationCategorySchema = z.enum(EVALUATION_CATEGORIES).meta({ id: "EvaluationCategory" });
@@ -20,6 +33,15 @@ export type Severity = z.infer<typeof severitySchema>;
 export type Outcome = z.infer<typeof outcomeSchema>;
 export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 export type EvaluationCategory = z.infer<typeof evaluationCategorySchema>;
+
+export const techniqueWarningSchema = z
+  .object({
+    id: z.string().describe("The technique id, e.g. T1064"),
+    reason: z
+      .enum(["revoked", "deprecated", "unknown"])
+      .describe("unknown: an id ATT&CK does not know, saved before technique ids were checked"),
+  })
+  .meta({ id: "TechniqueWarning" });
 
 const expectationsSchema = z
   .object({
@@ -53,6 +75,11 @@ export const activitySchema = z
     description: z.string(),
     tactic: z.string().nullable().describe("ATT&CK tactic shortname, e.g. credential-access"),
     techniques: z.array(z.string()).describe("ATT&CK technique ids, e.g. T1003.001"),
+    techniqueWarnings: z
+      .array(techniqueWarningSchema)
+      .describe(
+        "Techniques of this activity that the loaded ATT&CK data has revoked or deprecated (accepted, but worth replacing); empty when all are current",
+      ),
     knowledgeBaseArticleIds: z.array(z.uuid()),
     status: activityStatusSchema,
     tags: z.array(tagRefSchema),
@@ -73,6 +100,10 @@ export const activitySchema = z
       alertSeverity: severitySchema.nullable(),
       notifiedAt: z.iso.datetime().nullable(),
       notes: z.string(),
+      outcomeSetByHand: z
+        .boolean()
+        .describe("False: outcome is derived from controlOutcomes (best wins); true: a person set it"),
+      controlOutcomes: z.array(controlOutcomeSchema).describe("What each defensive control did"),
     }),
     evaluation: z.object({
       results: z.object({
@@ -133,8 +164,15 @@ export const createActivityInput = z.object({
   groupId: z.uuid().nullable().optional(),
   title: titleSchema,
   description: descriptionSchema.default(""),
-  tactic: tacticSchema.nullable().optional(),
-  techniques: techniquesSchema.default([]),
+  tactic: tacticSchema
+    .nullable()
+    .optional()
+    .describe(
+      "A tactic of one of the techniques; omitted or null with techniques: the first tactic (matrix order) of the first technique",
+    ),
+  techniques: techniquesSchema
+    .default([])
+    .describe("Technique ids the loaded ATT&CK data knows (revoked and deprecated: accepted, flagged)"),
   tagIds: idList("Tags of the organization").default([]),
   assetIds: idList("Target assets of the organization").default([]),
   knowledgeBaseArticleIds: idList("Knowledge-base article ids").default([]),
@@ -171,6 +209,25 @@ export const updateBlueInput = z.object({
   alertSeverity: severitySchema.nullable().optional(),
   notifiedAt: dateTimeInput.nullable().optional(),
   notes: z.string().trim().max(50_000).optional(),
+  controlOutcomes: z
+    .array(
+      z.object({
+        controlId: z.uuid(),
+        outcome: outcomeSchema,
+        detectedAt: dateTimeInput.nullable().optional(),
+        alertSeverity: severitySchema.nullable().optional(),
+        ruleName: shortText.nullable().optional(),
+        notes: z.string().trim().max(50_000).optional(),
+      }),
+    )
+    .max(100)
+    .refine((list) => new Set(list.map((o) => o.controlId)).size === list.length, {
+      error: "one entry per control",
+    })
+    .optional()
+    .describe(
+      "Replaces the outcomes per control; unless outcome is also sent, the activity's outcome follows the best of them",
+    ),
 });
 
 export const transitionInput = z.object({ id: z.uuid(), to: activityStatusSchema });

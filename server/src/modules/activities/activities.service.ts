@@ -3,13 +3,27 @@
  * assessment), ordering and deleting them. Red/blue work and evaluation live in
  * activity-workflow.service.ts; every change is written to the history in its transaction.
  */
+
+import type { Tx } from "../../db/database.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { notFound } from "../../lib/app-error.js";
+import { defined } from "../../lib/defined.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
 import { leadsEveryAssessment, requireRolePermission } from "../acl/access.js";
 import { effectiveAssessmentRole } from "../acl/permissions.js";
+import {
+  changesOf,
+  type FieldChange,
+  listHistory,
+  recordHistory,
+  setChange,
+} from "../activity-history/activity-history.js";
+import { lockAssessment } from "../assessments/assessment-lock.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
 import { POSITION_STEP, place } from "../assessments/ordering.js";
-import { defined, lockAssessment, notFound, type OrgCtx, type Tx } from "../assessments/scope.js";
 import { assertAssetsInOrg } from "../assets/assets.service.js";
+import { assertArticlesInOrg } from "../knowledge-base/knowledge-base.service.js";
+import { resolveMapping } from "../mitre/technique-mapping.js";
 import { assertTagsInOrg } from "../tags/tags.service.js";
 import type {
   Activity,
@@ -19,20 +33,31 @@ import type {
   MoveActivityInput,
   UpdateActivityInput,
 } from "./activities.schemas.js";
-import { activityAccess, activityOrThrow, assertGroupInAssessment, lockActivity } from "./activity-access.js";
-import { changesOf, type FieldChange, listHistory, recordHistory, setChange } from "./activity-history.js";
+import {
+  activityAccess,
+  activityOrThrow,
+  assertGroupInAssessment,
+  type LockedActivity,
+  lockActivity,
+} from "./activity-access.js";
 import { fetchReadablePage, viaDriver } from "./activity-rows.js";
 
-/** Checks that tags, assets and group named by an input belong to the organization / assessment. */
+/** Checks that tags, assets, articles and group named by an input belong to the organization / assessment. */
 async function assertReferences(
   tx: Tx,
   ctx: OrgCtx,
   assessmentId: string,
-  input: { groupId?: string | null | undefined; tagIds?: string[] | undefined; assetIds?: string[] | undefined },
+  input: {
+    groupId?: string | null | undefined;
+    tagIds?: string[] | undefined;
+    assetIds?: string[] | undefined;
+    knowledgeBaseArticleIds?: string[] | undefined;
+  },
 ) {
   if (input.groupId) await assertGroupInAssessment(tx, ctx.org.id, assessmentId, input.groupId);
   if (input.tagIds) await assertTagsInOrg(tx, ctx.org.id, input.tagIds);
   if (input.assetIds) await assertAssetsInOrg(tx, ctx.org.id, input.assetIds);
+  if (input.knowledgeBaseArticleIds) await assertArticlesInOrg(tx, ctx.org.id, input.knowledgeBaseArticleIds);
 }
 
 /** Adds an activity at the end of the assessment (lead). */
@@ -41,6 +66,7 @@ export async function createActivity(ctx: OrgCtx, input: CreateActivityInput): P
   const id = await ctx.db.prisma.$transaction(async (tx) => {
     await lockAssessment(tx, ctx.org.id, input.assessmentId);
     await assertReferences(tx, ctx, input.assessmentId, input);
+    const { tactic } = await resolveMapping(tx, { techniques: input.techniques, tactic: input.tactic });
     const last = await tx.activity.findFirst({
       where: { assessmentId: input.assessmentId, deletedAt: null },
       orderBy: { position: "desc" },
@@ -55,7 +81,7 @@ export async function createActivity(ctx: OrgCtx, input: CreateActivityInput): P
         position: (last?.position ?? 0) + POSITION_STEP,
         title: input.title,
         description: input.description,
-        tactic: input.tactic ?? null,
+        tactic,
         techniques: input.techniques,
         knowledgeBaseArticleIds: input.knowledgeBaseArticleIds,
         expectLogged: expectations.logged ?? false,
@@ -110,7 +136,8 @@ export async function updateActivity(ctx: OrgCtx, input: UpdateActivityInput): P
   await ctx.db.prisma.$transaction(async (tx) => {
     const before = await lockActivity(tx, ctx.org.id, input.id);
     await assertReferences(tx, ctx, access.assessmentId, input);
-    const { id, tagIds, assetIds, ...plan } = input;
+    const { id, tagIds, assetIds, ...asked } = input;
+    const plan = { ...asked, ...(await mappingChange(tx, before, input)) };
     const changes: FieldChange[] = [
       ...changesOf(before, plan, PLAN_FIELDS),
       ...setChange(
@@ -136,6 +163,21 @@ export async function updateActivity(ctx: OrgCtx, input: UpdateActivityInput): P
     await recordHistory(tx, ctx, id, changes);
   });
   return activityOrThrow(ctx, input.id);
+}
+
+/**
+ * The tactic an update stores, when it touches the ATT&CK mapping: the one asked for (checked
+ * against the techniques), else the stored one while it still fits, else the derived one.
+ */
+async function mappingChange(tx: Tx, before: LockedActivity, input: UpdateActivityInput) {
+  if (input.techniques === undefined && input.tactic === undefined) return {};
+  const { tactic } = await resolveMapping(tx, {
+    techniques: input.techniques ?? before.techniques,
+    tactic: input.tactic,
+    current: input.tactic === undefined ? before.tactic : null,
+    checkTechniques: input.techniques !== undefined,
+  });
+  return { tactic };
 }
 
 /** Moves an activity before or after another one of its assessment (or to the end), optionally into a group (lead). */

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOrg, createTeam, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { createOrg, createTeam, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
 
 describe("activities", () => {
   let h: Harness;
@@ -13,7 +13,7 @@ describe("activities", () => {
   let stranger: Member;
   let strangerAssessment: string;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     team = await createTeam(h);
     const other = await createOrg(h);
     stranger = other.owner;
@@ -120,7 +120,7 @@ describe("activities", () => {
     it("creates with ATT&CK mapping, tags, assets and knowledge-base links, and reads them back", async () => {
       const tag = await team.lead.api.tags.create({ name: "creds" });
       const asset = await team.lead.api.assets.create({ name: "dc01", kind: "host", identifier: "10.0.0.1" });
-      const kb = randomUUID();
+      const kb = (await team.lead.api.kb.articles.create({ title: "LSASS dumping" })).id;
       const a = await plan("Dump LSASS", {
         tactic: "Credential-Access",
         techniques: ["t1003.001", "T1003.001", "T1055"],

@@ -3,10 +3,13 @@
  * assessment the caller can see, with the permission asked for (acl/access.ts decides).
  * Anything else is NOT_FOUND on `field`, so ids of other organizations reveal nothing.
  */
-import { AppError } from "../../lib/app-error.js";
+
+import type { Tx } from "../../db/database.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { isUuid } from "../../lib/ids.js";
 import { requireAssessmentPermission } from "../acl/access.js";
 import type { AssessmentPermission, AssessmentRole } from "../acl/permissions.js";
-import { notFound, type OrgCtx, type Tx, UUID } from "../assessments/scope.js";
 import type { Activity } from "./activities.schemas.js";
 import { fetchActivity, viaDriver } from "./activity-rows.js";
 
@@ -23,18 +26,16 @@ export async function activityAccess(
   permission: AssessmentPermission,
   field = "id",
 ): Promise<ActivityAccess> {
-  const row = UUID.test(id)
+  const row = isUuid(id)
     ? await ctx.db.prisma.activity.findFirst({
         where: { id, organizationId: ctx.org.id, deletedAt: null },
         select: { id: true, assessmentId: true },
       })
     : null;
   if (!row) throw notFound("Activity", field);
-  const access = await requireAssessmentPermission(ctx, ctx.user, ctx.org, row.assessmentId, permission).catch(
-    (error: unknown) => {
-      throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Activity", field) : error;
-    },
-  );
+  const access = await requireAssessmentPermission(ctx, row.assessmentId, permission).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Activity", field) : error;
+  });
   return { id: row.id, assessmentId: row.assessmentId, role: access.role };
 }
 

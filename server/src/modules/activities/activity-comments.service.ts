@@ -2,10 +2,12 @@
  * Comments on an activity: anyone who may comment (lead, red, blue) adds them, anyone on
  * the assessment reads them, authors delete their own and the lead deletes any.
  */
-import { AppError } from "../../lib/app-error.js";
+
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { isUuid } from "../../lib/ids.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
 import { assessmentCan } from "../acl/permissions.js";
-import { notFound, type OrgCtx, UUID } from "../assessments/scope.js";
 import { activityAccess } from "./activity-access.js";
 import type { Comment, CreateCommentInput, ListCommentsInput } from "./activity-comments.schemas.js";
 
@@ -57,7 +59,7 @@ export async function listComments(ctx: OrgCtx, input: ListCommentsInput) {
 
 /** Deletes a comment: the author's own, or any for the lead. */
 export async function deleteComment(ctx: OrgCtx, id: string): Promise<Comment> {
-  const row = UUID.test(id)
+  const row = isUuid(id)
     ? await ctx.db.prisma.activityComment.findFirst({ where: { id, organizationId: ctx.org.id } })
     : null;
   if (!row) throw notFound("Comment");

@@ -4,11 +4,10 @@
  * (a window function). This is the hot path of the assessment screen; Prisma's `include`
  * would issue one query per relation (see the measurement in the module's notes).
  */
-import type { Database } from "../../db/database.js";
+import type { Database, Tx } from "../../db/database.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { likeLiteral } from "../../lib/pagination.js";
 import type { AssessmentRole } from "../acl/permissions.js";
-import type { Tx } from "../assessments/scope.js";
 import type { Activity, ActivityStatus } from "./activities.schemas.js";
 import {
   ACTIVITY_WORK_COLUMNS,
@@ -50,6 +49,7 @@ interface ActivitySqlRow extends ActivityWorkRow {
   updatedAt: Date | string;
   tags: unknown;
   assets: unknown;
+  techniqueWarnings: unknown;
   total?: number | bigint;
 }
 
@@ -64,7 +64,14 @@ const SELECT_ACTIVITY = Prisma.sql`
       SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'kind', s.kind, 'identifier', s.identifier)
         ORDER BY s.name, s.id)
       FROM activity_assets y JOIN assets s ON s.id = y."assetId" WHERE y."activityId" = a.id
-    ), '[]'::json) AS assets`;
+    ), '[]'::json) AS assets,
+    COALESCE((
+      SELECT json_agg(json_build_object('id', w.id, 'reason',
+          CASE WHEN k."attackId" IS NULL THEN 'unknown' WHEN k.revoked THEN 'revoked' ELSE 'deprecated' END)
+        ORDER BY w.n)
+      FROM unnest(a.techniques) WITH ORDINALITY AS w(id, n) LEFT JOIN attack_techniques k ON k."attackId" = w.id
+      WHERE k."attackId" IS NULL OR k.revoked OR k.deprecated
+    ), '[]'::json) AS "techniqueWarnings"`;
 
 function toActivity(row: ActivitySqlRow): Activity {
   return {
@@ -77,6 +84,7 @@ function toActivity(row: ActivitySqlRow): Activity {
     description: row.description,
     tactic: row.tactic,
     techniques: row.techniques ?? [],
+    techniqueWarnings: parsed(row.techniqueWarnings),
     knowledgeBaseArticleIds: row.knowledgeBaseArticleIds ?? [],
     status: row.status,
     tags: parsed(row.tags),

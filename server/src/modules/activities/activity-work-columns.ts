@@ -31,6 +31,8 @@ export interface ActivityWorkRow {
   alertSeverity: Severity | null;
   notifiedAt: Date | string | null;
   blueNotes: string;
+  outcomeByHand: boolean;
+  controlOutcomes: unknown;
   preventionResult: EvaluationResult | null;
   detectionResult: EvaluationResult | null;
   loggingResult: EvaluationResult | null;
@@ -52,7 +54,13 @@ export const ACTIVITY_WORK_COLUMNS = Prisma.sql`a.title, a.description,
     a."expectLogged", a."expectPrevented", a."expectAlerted", a."expectNotified",
     a."expectedSeverity"::text AS "expectedSeverity",
     a.outcome::text AS outcome, a."detectedAt", a."detectionSource", a."alertSeverity"::text AS "alertSeverity",
-    a."notifiedAt", a."blueNotes",
+    a."notifiedAt", a."blueNotes", a."outcomeByHand",
+    COALESCE((
+      SELECT json_agg(json_build_object('controlId', o."controlId", 'controlName', c.name, 'controlKind', c.kind::text,
+          'outcome', o.outcome::text, 'detectedAt', o."detectedAt", 'alertSeverity', o."alertSeverity"::text,
+          'ruleName', o."ruleName", 'notes', o.notes) ORDER BY c.name, c.id)
+      FROM activity_control_outcomes o JOIN defensive_controls c ON c.id = o."controlId" WHERE o."activityId" = a.id
+    ), '[]'::json) AS "controlOutcomes",
     a."preventionResult"::text AS "preventionResult", a."detectionResult"::text AS "detectionResult",
     a."loggingResult"::text AS "loggingResult", a."notificationResult"::text AS "notificationResult",
     a."severityResult"::text AS "severityResult", a."evaluationOverrides", a."evaluatedAt", a."evaluatedById"`;
@@ -77,6 +85,10 @@ export function expectationsOf(row: ActivityWorkRow): Activity["red"]["expectati
   };
 }
 
+interface ControlOutcomeRow extends Omit<Activity["blue"]["controlOutcomes"][number], "detectedAt"> {
+  detectedAt: string | null;
+}
+
 /** What the blue team recorded. */
 export function blueOf(row: ActivityWorkRow): Activity["blue"] {
   return {
@@ -86,6 +98,11 @@ export function blueOf(row: ActivityWorkRow): Activity["blue"] {
     alertSeverity: row.alertSeverity,
     notifiedAt: isoOf(row.notifiedAt),
     notes: row.blueNotes,
+    outcomeSetByHand: row.outcomeByHand,
+    controlOutcomes: parsed<ControlOutcomeRow[]>(row.controlOutcomes).map((o) => ({
+      ...o,
+      detectedAt: isoOf(o.detectedAt),
+    })),
   };
 }
 

@@ -4,10 +4,16 @@
  * the allowed status moves are the table below. Each write locks the activity row, so a
  * status change and a field edit never race past each other.
  */
+
+import type { Context } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
 import { AppError } from "../../lib/app-error.js";
+import { defined } from "../../lib/defined.js";
+import { isUuid } from "../../lib/ids.js";
 import { type AssessmentRole, assessmentCan, canWriteFields } from "../acl/permissions.js";
-import { defined, type OrgCtx, type Tx, UUID } from "../assessments/scope.js";
+import { changesOf, type FieldChange, recordHistory } from "../activity-history/activity-history.js";
 import {
   type Activity,
   type ActivityStatus,
@@ -17,7 +23,7 @@ import {
   type UpdateRedInput,
 } from "./activities.schemas.js";
 import { activityAccess, activityOrThrow, type LockedActivity, lockActivity } from "./activity-access.js";
-import { changesOf, type FieldChange, recordHistory } from "./activity-history.js";
+import { deriveActivityOutcome, replaceControlOutcomes } from "./control-outcomes.js";
 import { computeEvaluation } from "./evaluation.js";
 
 /**
@@ -67,7 +73,7 @@ const toDate = (value: string | null | undefined) => (value === undefined ? unde
 
 /** The user id behind `executedBy` when it is a member's id; VALIDATION when it is an id of no member. */
 async function executorId(tx: Tx, organizationId: string, executedBy: string | null): Promise<string | null> {
-  if (!executedBy || !UUID.test(executedBy)) return null;
+  if (!executedBy || !isUuid(executedBy)) return null;
   const member = await tx.membership.findFirst({
     where: { organizationId, userId: executedBy },
     select: { userId: true },
@@ -126,9 +132,23 @@ export async function updateBlue(ctx: OrgCtx, input: UpdateBlueInput): Promise<A
       blueNotes: input.notes,
     };
     const changes = changesOf(before, data, BLUE_FIELDS);
-    if (changes.length === 0) return;
-    await tx.activity.update({ where: { id: input.id }, data: defined(data) });
-    await recordHistory(tx, ctx, input.id, changes);
+    // An outcome sent by hand sticks; sending null hands it back to the controls.
+    const outcomeByHand = input.outcome === undefined ? before.outcomeByHand : input.outcome !== null;
+    if (changes.length > 0 || outcomeByHand !== before.outcomeByHand) {
+      await tx.activity.update({ where: { id: input.id }, data: defined({ ...data, outcomeByHand }) });
+    }
+    if (input.controlOutcomes) {
+      const outcomes = input.controlOutcomes.map((o) => ({
+        controlId: o.controlId,
+        outcome: o.outcome,
+        detectedAt: toDate(o.detectedAt) ?? null,
+        alertSeverity: o.alertSeverity ?? null,
+        ruleName: o.ruleName ?? null,
+        notes: o.notes ?? "",
+      }));
+      changes.push(...(await replaceControlOutcomes(tx, ctx, input.id, outcomes)));
+    }
+    await deriveActivityOutcome(tx, ctx, input.id, changes);
   });
 }
 
@@ -190,16 +210,54 @@ async function applyEvaluation(tx: Tx, ctx: OrgCtx, before: LockedActivity, over
   await recordHistory(tx, ctx, before.id, changes);
 }
 
+/** A workflow service's context: an org-scoped caller that may announce events. */
+type WorkflowCtx = OrgCtx & Pick<Context, "events">;
+
+/** Announces (after the commit) that `activity` now waits for blue or was evaluated. */
+function announce(ctx: WorkflowCtx, activity: Activity, previousStatus: ActivityStatus): void {
+  if (activity.status !== "waiting_blue" && activity.status !== "evaluated") return;
+  const data: Record<string, unknown> = {
+    assessmentId: activity.assessmentId,
+    activityId: activity.id,
+    title: activity.title,
+    tactic: activity.tactic,
+    techniques: activity.techniques,
+    status: activity.status,
+    previousStatus,
+  };
+  if (activity.status === "evaluated") {
+    data.outcome = activity.blue.outcome;
+    data.evaluation = activity.evaluation.results;
+  }
+  ctx.events.emit({
+    type: activity.status === "waiting_blue" ? "activity.waiting_blue" : "activity.evaluated",
+    organizationId: ctx.org.id,
+    actorId: ctx.user.id,
+    data,
+  });
+}
+
 /** Computes the evaluation (with optional overrides, each with a reason) and marks the activity evaluated (lead). */
-export async function evaluateActivity(ctx: OrgCtx, input: EvaluateInput): Promise<Activity> {
+export async function evaluateActivity(ctx: WorkflowCtx, input: EvaluateInput): Promise<Activity> {
   await activityAccess(ctx, input.id, "evaluate:activity");
-  return withLocked(ctx, input.id, (tx, before) => applyEvaluation(tx, ctx, before, input.overrides));
+  let previous: ActivityStatus | undefined;
+  const activity = await withLocked(ctx, input.id, (tx, before) => {
+    previous = before.status;
+    return applyEvaluation(tx, ctx, before, input.overrides);
+  });
+  if (previous !== undefined) announce(ctx, activity, previous);
+  return activity;
 }
 
 /** Moves an activity along the workflow; out-of-order moves are CONFLICT on `to`. */
-export async function transitionActivity(ctx: OrgCtx, input: { id: string; to: ActivityStatus }): Promise<Activity> {
+export async function transitionActivity(
+  ctx: WorkflowCtx,
+  input: { id: string; to: ActivityStatus },
+): Promise<Activity> {
   const access = await activityAccess(ctx, input.id, "read:assessment");
-  return withLocked(ctx, input.id, async (tx, before) => {
+  let previous: ActivityStatus | undefined;
+  const activity = await withLocked(ctx, input.id, async (tx, before) => {
+    previous = before.status;
     const mover = TRANSITIONS[before.status][input.to];
     if (!mover) {
       const allowed = Object.keys(TRANSITIONS[before.status]).join(", ");
@@ -232,4 +290,6 @@ export async function transitionActivity(ctx: OrgCtx, input: { id: string; to: A
     await tx.activity.update({ where: { id: input.id }, data });
     await recordHistory(tx, ctx, input.id, changes);
   });
+  if (previous !== undefined && previous !== activity.status) announce(ctx, activity, previous);
+  return activity;
 }

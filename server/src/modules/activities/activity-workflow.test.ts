@@ -4,14 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTeam, expectCode, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { createTeam, expectCode, rest } from "../assessments/test-fixtures.js";
 
 describe("activity workflow", () => {
   let h: Harness;
   let team: Awaited<ReturnType<typeof createTeam>>;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     team = await createTeam(h);
   });
   afterAll(() => h.close());

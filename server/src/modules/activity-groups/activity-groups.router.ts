@@ -1,7 +1,7 @@
 /** Activity groups (activityGroups.*): the ordered phases of an assessment. */
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import {
   activityGroupPageSchema,
   activityGroupSchema,
@@ -17,21 +17,25 @@ const tags = ["activity groups"];
 
 export const activityGroupsRouter = router({
   create: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "POST", "/assessments/{assessmentId}/groups", "Add a phase at the end (lead)"))
     .input(createGroupInput)
     .output(activityGroupSchema)
     .mutation(({ ctx, input }) => createGroup(ctx, input)),
   list: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute(tags, "GET", "/assessments/{assessmentId}/groups", "Phases of an assessment, in order"))
     .input(listGroupsInput)
     .output(activityGroupPageSchema)
     .query(({ ctx, input }) => listGroups(ctx, input)),
   update: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "PATCH", "/activity-groups/{id}", "Rename or describe a phase (lead)"))
     .input(updateGroupInput)
     .output(activityGroupSchema)
     .mutation(({ ctx, input }) => updateGroup(ctx, input)),
   move: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       orgRoute(
         tags,
@@ -45,6 +49,7 @@ export const activityGroupsRouter = router({
     .output(activityGroupSchema)
     .mutation(({ ctx, input }) => moveGroup(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "DELETE", "/activity-groups/{id}", "Delete a phase (lead)", "Its activities stay, ungrouped."))
     .input(groupIdInput)
     .output(activityGroupSchema)

@@ -3,14 +3,19 @@
  * reorders and deletes them; deleting a group keeps its activities (they become ungrouped,
  * each change written to their history).
  */
-import { AppError } from "../../lib/app-error.js";
+
+import type { Tx } from "../../db/database.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { defined } from "../../lib/defined.js";
+import { isUuid } from "../../lib/ids.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
 import { requireAssessmentPermission } from "../acl/access.js";
 import type { AssessmentPermission } from "../acl/permissions.js";
-import { recordHistories } from "../activities/activity-history.js";
+import { recordHistories } from "../activity-history/activity-history.js";
+import { lockAssessment } from "../assessments/assessment-lock.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
 import { POSITION_STEP, place } from "../assessments/ordering.js";
-import { defined, lockAssessment, notFound, type OrgCtx, type Tx, UUID } from "../assessments/scope.js";
 import type {
   ActivityGroup,
   CreateGroupInput,
@@ -49,14 +54,14 @@ function toGroup(row: GroupRow): ActivityGroup {
 
 /** The group `id` if the caller holds `permission` on its assessment; NOT_FOUND otherwise. */
 async function groupAccess(ctx: OrgCtx, id: string, permission: AssessmentPermission) {
-  const row = UUID.test(id)
+  const row = isUuid(id)
     ? await ctx.db.prisma.activityGroup.findFirst({
         where: { id, organizationId: ctx.org.id },
         select: { id: true, assessmentId: true },
       })
     : null;
   if (!row) throw notFound("Activity group");
-  await requireAssessmentPermission(ctx, ctx.user, ctx.org, row.assessmentId, permission).catch((error: unknown) => {
+  await requireAssessmentPermission(ctx, row.assessmentId, permission).catch((error: unknown) => {
     throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Activity group") : error;
   });
   return row;

@@ -1,8 +1,8 @@
 /** activityGroups.*: refusals first, then phases in order, concurrent moves, and deleting a phase. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOrg, createTeam, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { createOrg, createTeam, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
 
 describe("activity groups", () => {
   let h: Harness;

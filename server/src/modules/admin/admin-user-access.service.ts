@@ -4,13 +4,15 @@
  * narrow access drop the account from the session cache so the very next request sees them.
  */
 import { originOf } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { Prisma, User } from "../../generated/prisma/client.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { recordAudit } from "../audit/audit.js";
-import { forgetSessions, revokeSessions } from "../auth/auth.service.js";
-import { CLEARED, isLocked } from "../auth/lockout.js";
-import type { AuthUser } from "../auth/session-guard.js";
+import { isLocked } from "../auth/lockout.js";
+import { clearAllFailures, releaseThrottles } from "../auth/sign-in-throttle.js";
+import { forgetSessions, revokeSessions } from "../sessions/revocation.js";
 import { type AdminUser, toAdminUser } from "./admin.schemas.js";
-import { type AdminCtx, assertNotSelf, isDemotion, type Tx, withTarget } from "./target-user.js";
+import { type AdminCtx, assertNotSelf, isDemotion, withTarget } from "./target-user.js";
 
 function audit(
   ctx: AdminCtx,
@@ -30,7 +32,8 @@ function audit(
 }
 
 /** Sets the global role; nobody may lower their own. */
-export async function setRole(ctx: AdminCtx, actor: AuthUser, id: string, role: User["role"]): Promise<AdminUser> {
+export async function setRole(ctx: AdminCtx & { user: AuthUser }, id: string, role: User["role"]): Promise<AdminUser> {
+  const { user: actor } = ctx;
   const row = await withTarget(ctx, actor, id, async (tx, target) => {
     if (target.role === role) return target;
     if (isDemotion(target.role, role)) assertNotSelf(actor, target, "lower the role of");
@@ -43,7 +46,8 @@ export async function setRole(ctx: AdminCtx, actor: AuthUser, id: string, role: 
 }
 
 /** Lets a deactivated account sign in again (its old sessions stay revoked). */
-export async function activateUser(ctx: AdminCtx, actor: AuthUser, id: string): Promise<AdminUser> {
+export async function activateUser(ctx: AdminCtx & { user: AuthUser }, id: string): Promise<AdminUser> {
+  const { user: actor } = ctx;
   const row = await withTarget(ctx, actor, id, async (tx, target) => {
     if (target.isActive) return target;
     const updated = await tx.user.update({ where: { id }, data: { isActive: true } });
@@ -54,7 +58,8 @@ export async function activateUser(ctx: AdminCtx, actor: AuthUser, id: string): 
 }
 
 /** Blocks sign-in and revokes every session of the account. */
-export async function deactivateUser(ctx: AdminCtx, actor: AuthUser, id: string): Promise<AdminUser> {
+export async function deactivateUser(ctx: AdminCtx & { user: AuthUser }, id: string): Promise<AdminUser> {
+  const { user: actor } = ctx;
   const now = ctx.clock.now();
   const { row, revoked } = await withTarget(ctx, actor, id, async (tx, target) => {
     assertNotSelf(actor, target, "deactivate");
@@ -70,16 +75,18 @@ export async function deactivateUser(ctx: AdminCtx, actor: AuthUser, id: string)
 }
 
 /** Soft-deletes and anonymises the account (the row stays for the trail; the email is free again). */
-export async function deleteUser(ctx: AdminCtx, actor: AuthUser, id: string): Promise<AdminUser> {
+export async function deleteUser(ctx: AdminCtx & { user: AuthUser }, id: string): Promise<AdminUser> {
+  const { user: actor } = ctx;
   const now = ctx.clock.now();
   const { row, revoked } = await withTarget(ctx, actor, id, async (tx, target) => {
     assertNotSelf(actor, target, "delete");
     const revoked = await revokeSessions(tx, { userId: id }, "deleted", now);
     await tx.passwordResetToken.deleteMany({ where: { userId: id } });
+    await tx.loginFailure.deleteMany({ where: { userId: id } });
     const row = await tx.user.update({
       where: { id },
       data: {
-        ...CLEARED,
+        lockedUntil: null,
         deletedAt: now,
         isActive: false,
         email: `deleted-${id}@deleted.invalid`,
@@ -96,19 +103,22 @@ export async function deleteUser(ctx: AdminCtx, actor: AuthUser, id: string): Pr
   return toAdminUser(row, now);
 }
 
-/** Ends a lockout and resets the failed-sign-in counters and the per-account sign-in limit. */
-export async function unlockUser(ctx: AdminCtx, actor: AuthUser, id: string): Promise<AdminUser> {
-  const row = await withTarget(ctx, actor, id, async (tx, target) => {
-    const pristine =
-      target.failedLoginCount === 0 &&
-      target.failedLoginSince === null &&
-      target.lockedUntil === null &&
-      target.lockoutLevel === 0;
-    if (pristine) return target;
-    const updated = await tx.user.update({ where: { id }, data: CLEARED });
-    await audit(ctx, tx, actor, "admin.user.unlocked", id, { wasLocked: isLocked(target, ctx.clock.now()) });
-    return updated;
+/**
+ * Ends the account's lockouts, from every address, and its cross-address slowdown and
+ * per-address sign-in limits; audited when there was anything to lift.
+ */
+export async function unlockUser(ctx: AdminCtx & { user: AuthUser }, id: string): Promise<AdminUser> {
+  const { user: actor } = ctx;
+  const { row, addresses } = await withTarget(ctx, actor, id, async (tx, target) => {
+    const addresses = await clearAllFailures(tx, id);
+    if (addresses.length === 0 && target.lockedUntil === null) return { row: target, addresses };
+    const row = await tx.user.findUniqueOrThrow({ where: { id } });
+    await audit(ctx, tx, actor, "admin.user.unlocked", id, {
+      wasLocked: isLocked(target, ctx.clock.now()),
+      addresses,
+    });
+    return { row, addresses };
   });
-  await ctx.limits.reset("loginPerAccount", row.email);
+  await releaseThrottles(ctx, row.email, addresses);
   return toAdminUser(row, ctx.clock.now());
 }

@@ -1,11 +1,11 @@
 /** Administering accounts: finding them, creating them, and editing their profile. */
 import { originOf } from "../../context.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
 import { recordAudit } from "../audit/audit.js";
-import { assertPasswordPolicy } from "../auth/passwords.js";
-import type { AuthUser } from "../auth/session-guard.js";
+import { assertPasswordPolicy } from "../auth/password-policy.js";
 import {
   type AdminUser,
   type CreateUserInput,
@@ -52,11 +52,12 @@ export async function getUser(ctx: AdminCtx, id: string): Promise<AdminUser> {
 }
 
 /** Creates an account with a password under the policy; only a superuser may create a superuser. */
-export async function createUser(ctx: AdminCtx, actor: AuthUser, input: CreateUserInput): Promise<AdminUser> {
+export async function createUser(ctx: AdminCtx & { user: AuthUser }, input: CreateUserInput): Promise<AdminUser> {
+  const { user: actor } = ctx;
   if (input.isSuperuser && !actor.isSuperuser) {
     throw new AppError("FORBIDDEN", "Only a superuser can create a superuser", "isSuperuser");
   }
-  assertPasswordPolicy(input.password, input.email);
+  await assertPasswordPolicy(input.password, { email: input.email, name: input.name });
   const passwordHash = await ctx.auth.passwords.hash(input.password);
   const now = ctx.clock.now();
   const row = await ctx.db.prisma.$transaction(async (tx) => {
@@ -86,7 +87,8 @@ export async function createUser(ctx: AdminCtx, actor: AuthUser, input: CreateUs
 type ProfileField = "name" | "email" | "avatarUrl";
 
 /** Changes name, email or avatar; the audit event lists each changed field's old and new value. */
-export async function updateUser(ctx: AdminCtx, actor: AuthUser, input: UpdateUserInput): Promise<AdminUser> {
+export async function updateUser(ctx: AdminCtx & { user: AuthUser }, input: UpdateUserInput): Promise<AdminUser> {
+  const { user: actor } = ctx;
   const { id, ...wanted } = input;
   const row = await withTarget(ctx, actor, id, async (tx, target) => {
     const changes: Partial<Record<ProfileField, { from: string | null; to: string | null }>> = {};

@@ -24,39 +24,46 @@ const tags = ["admin"];
 
 const usersRouter = router({
   list: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "GET", path: "/admin/users", tags, summary: "Find accounts, newest first" } })
     .input(userListInput)
     .output(adminUserPageSchema)
     .query(({ ctx, input }) => listUsers(ctx, input)),
   get: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "GET", path: "/admin/users/{id}", tags, summary: "One account" } })
     .input(userIdInput)
     .output(adminUserSchema)
     .query(({ ctx, input }) => getUser(ctx, input.id)),
   create: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "POST", path: "/admin/users", tags, summary: "Create an account with a password" } })
     .input(createUserInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => createUser(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => createUser(ctx, input)),
   update: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "PATCH", path: "/admin/users/{id}", tags, summary: "Change name, email or avatar" } })
     .input(updateUserInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => updateUser(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => updateUser(ctx, input)),
   setRole: adminProcedure
+    .meta({ scope: "admin" })
     .meta({
       openapi: { method: "PUT", path: "/admin/users/{id}/role", tags, summary: "Set the global role" },
       description: "Takes effect on the account's next request.",
     })
     .input(setRoleInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => setRole(ctx, ctx.user, input.id, input.role)),
+    .mutation(({ ctx, input }) => setRole(ctx, input.id, input.role)),
   activate: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "POST", path: "/admin/users/{id}/activate", tags, summary: "Allow sign-in again" } })
     .input(userIdInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => activateUser(ctx, ctx.user, input.id)),
+    .mutation(({ ctx, input }) => activateUser(ctx, input.id)),
   deactivate: adminProcedure
+    .meta({ scope: "admin" })
     .meta({
       openapi: {
         method: "POST",
@@ -67,36 +74,40 @@ const usersRouter = router({
     })
     .input(userIdInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => deactivateUser(ctx, ctx.user, input.id)),
+    .mutation(({ ctx, input }) => deactivateUser(ctx, input.id)),
   delete: adminProcedure
+    .meta({ scope: "admin" })
     .meta({
       openapi: { method: "DELETE", path: "/admin/users/{id}", tags, summary: "Delete and anonymise an account" },
       description: "Soft delete: the row stays for the audit trail with its personal data replaced.",
     })
     .input(userIdInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => deleteUser(ctx, ctx.user, input.id)),
+    .mutation(({ ctx, input }) => deleteUser(ctx, input.id)),
   unlock: adminProcedure
+    .meta({ scope: "admin" })
     .meta({
       openapi: { method: "POST", path: "/admin/users/{id}/unlock", tags, summary: "End a sign-in lockout" },
     })
     .input(userIdInput)
     .output(adminUserSchema)
-    .mutation(({ ctx, input }) => unlockUser(ctx, ctx.user, input.id)),
+    .mutation(({ ctx, input }) => unlockUser(ctx, input.id)),
 });
 
 const sessionsRouter = router({
   list: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "GET", path: "/admin/sessions", tags, summary: "Sessions of every account" } })
     .input(sessionListInput)
     .output(adminSessionPageSchema)
-    .query(({ ctx, input }) => listAllSessions(ctx, ctx.user, input)),
+    .query(({ ctx, input }) => listAllSessions(ctx, input)),
   revoke: adminProcedure
+    .meta({ scope: "admin" })
     .meta({ openapi: { method: "DELETE", path: "/admin/sessions/{id}", tags, summary: "End any account's session" } })
     .input(sessionIdInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await revokeAnySession(ctx, ctx.user, input.id);
+      await revokeAnySession(ctx, input.id);
       return { ok: true as const };
     }),
 });
@@ -105,6 +116,7 @@ const sessionsRouter = router({
 // only superusers may, never plain admins.
 const mailRouter = router({
   list: superuserProcedure
+    .meta({ scope: "admin" })
     .meta({
       openapi: {
         method: "GET",
@@ -112,11 +124,12 @@ const mailRouter = router({
         tags: ["admin"],
         summary: "Outgoing mail, newest first (superusers)",
       },
-      description: "The mail_messages outbox: with no SMTP_URL this is where reset and invitation links land.",
+      description:
+        "The mail_messages outbox: with no SMTP_URL this is where reset and invitation links land. Tokens are stored sealed; this view restores them while they are held.",
     })
     .input(outboxInput)
     .output(z.array(mailMessageSchema))
-    .query(({ ctx, input }) => listOutbox(ctx.db, input)),
+    .query(({ ctx, input }) => listOutbox(ctx, input)),
 });
 
 export const adminRouter = router({ users: usersRouter, sessions: sessionsRouter, mail: mailRouter });

@@ -3,6 +3,7 @@ import { pageInput, pageOf, queryBoolean } from "../../lib/pagination.js";
 import { emailSchema, passwordSchema, roleSchema, toUser, type UserRow, userSchema } from "../auth/auth.schemas.js";
 import { isLocked } from "../auth/lockout.js";
 import { sessionSchema } from "../sessions/sessions.schemas.js";
+import { avatarUrlSchema } from "../users/avatar-url.js";
 
 export const adminUserSchema = userSchema
   .extend({
@@ -10,8 +11,8 @@ export const adminUserSchema = userSchema
     deletedAt: z.iso.datetime().nullable(),
     passwordChangedAt: z.iso.datetime().nullable(),
     hasPassword: z.boolean().describe("False for accounts that only sign in through a federated identity"),
-    isLocked: z.boolean().describe("Locked out after failed sign-ins (see unlock)"),
-    lockedUntil: z.iso.datetime().nullable().describe("End of the current lockout, when locked"),
+    isLocked: z.boolean().describe("Locked out, from at least one address, after failed sign-ins (see unlock)"),
+    lockedUntil: z.iso.datetime().nullable().describe("End of the latest lockout of any address, when locked"),
   })
   .meta({ id: "AdminUser" });
 
@@ -50,13 +51,8 @@ export const updateUserInput = z.object({
   id: z.uuid(),
   name: nameSchema.optional(),
   email: emailSchema.optional(),
-  // The same rule as users.updateProfile: https only, so avatars do not leak who views them over plain http.
-  avatarUrl: z
-    .url({ protocol: /^https$/, hostname: z.regexes.hostname, error: "must be an https URL" })
-    .max(2048)
-    .nullable()
-    .optional()
-    .describe("An https URL, or null to remove the avatar"),
+  // The same rule as users.updateProfile.
+  avatarUrl: avatarUrlSchema.nullable().optional().describe("An https URL, or null to remove the avatar"),
 });
 
 export const setRoleInput = z.object({ id: z.uuid(), role: roleSchema });

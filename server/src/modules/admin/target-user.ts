@@ -1,10 +1,10 @@
 /** The account an admin acts on, and the rules every change to it obeys. */
 import type { Context } from "../../context.js";
-import type { Prisma, User } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
+import type { User } from "../../generated/prisma/client.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
-import type { AuthUser } from "../auth/session-guard.js";
 
-export type Tx = Prisma.TransactionClient;
 export type AdminCtx = Pick<Context, "auth" | "clock" | "db" | "req" | "limits">;
 
 export const userNotFound = () => new AppError("NOT_FOUND", "No such user", "id");

@@ -8,11 +8,11 @@
  * becomes the lead of the copy.
  */
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
 import { requireOrgPermission } from "../acl/access.js";
-import { recordHistories } from "../activities/activity-history.js";
+import { recordHistories } from "../activity-history/activity-history.js";
 import type { Assessment, CloneAssessmentInput } from "./assessments.schemas.js";
 import { auditAssessment, requireAssessment, toAssessment, withTagsAndRole } from "./assessments.service.js";
-import type { OrgCtx } from "./scope.js";
 
 type SourceActivity = Prisma.ActivityGetPayload<{
   include: { tags: { select: { tagId: true } }; assets: { select: { assetId: true } } };

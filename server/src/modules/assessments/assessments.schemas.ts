@@ -7,6 +7,13 @@ export const assessmentStatusSchema = z
   .enum(["planned", "in_progress", "completed", "archived"])
   .meta({ id: "AssessmentStatus" });
 
+export const alertMatchingSchema = z
+  .enum(["auto", "suggest", "off"])
+  .meta({ id: "AlertMatching" })
+  .describe(
+    "How ingested alerts fill this assessment: auto fills control outcomes, suggest (default) waits for blue to link, off ignores them",
+  );
+
 export const assessmentRoleSchema = z.enum(["lead", "red", "blue", "spectator"]).meta({ id: "AssessmentRole" });
 
 export const assessmentSchema = z
@@ -19,6 +26,7 @@ export const assessmentSchema = z
     startDate: z.iso.datetime().nullable(),
     endDate: z.iso.datetime().nullable(),
     ownerId: z.uuid().nullable(),
+    alertMatching: alertMatchingSchema,
     role: assessmentRoleSchema.describe("The caller's role on this assessment"),
     tags: z.array(tagRefSchema),
     createdAt: z.iso.datetime(),
@@ -84,6 +92,7 @@ export const updateAssessmentInput = z
     startDate: dayInput.nullable().optional(),
     endDate: dayInput.nullable().optional(),
     tagIds: tagIdsSchema.optional().describe("Replaces the assessment's tags"),
+    alertMatching: alertMatchingSchema.optional(),
   })
   .refine(endNotBeforeStart, endBeforeStart);
 

@@ -3,9 +3,12 @@
  * caller may read, editing, archiving, soft delete and restore. Who may do what is decided
  * by acl/access.ts; this file only asks.
  */
-import { originOf } from "../../context.js";
+import { type Context, originOf } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { AssessmentRole, Prisma } from "../../generated/prisma/client.js";
-import { AppError } from "../../lib/app-error.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { iso } from "../../lib/clock.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
 import { requireAssessmentPermission, requireOrgPermission } from "../acl/access.js";
 import { type AssessmentPermission, effectiveAssessmentRole } from "../acl/permissions.js";
@@ -18,7 +21,6 @@ import type {
   ListAssessmentsInput,
   UpdateAssessmentInput,
 } from "./assessments.schemas.js";
-import { iso, notFound, type OrgCtx, type Tx } from "./scope.js";
 
 /** What every assessment read includes: its tags and the caller's ACL row. */
 export const withTagsAndRole = (userId: string) =>
@@ -41,6 +43,7 @@ export function toAssessment(ctx: OrgCtx, row: AssessmentRow, role?: AssessmentR
     startDate: iso(row.startDate),
     endDate: iso(row.endDate),
     ownerId: row.ownerId,
+    alertMatching: row.alertMatching as Assessment["alertMatching"],
     role: resolved,
     tags: row.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
     createdAt: row.createdAt.toISOString(),
@@ -183,7 +186,7 @@ export async function requireAssessment(
   options: { includeDeleted?: boolean } = {},
 ) {
   try {
-    return await requireAssessmentPermission(ctx, ctx.user, ctx.org, id, permission, options);
+    return await requireAssessmentPermission(ctx, id, permission, options);
   } catch (error) {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw notFound("Assessment", field);
     throw error;
@@ -191,10 +194,15 @@ export async function requireAssessment(
 }
 
 /** Edits name, description, status, dates or tags (lead). */
-export async function updateAssessment(ctx: OrgCtx, input: UpdateAssessmentInput): Promise<Assessment> {
+export async function updateAssessment(
+  ctx: OrgCtx & Pick<Context, "events">,
+  input: UpdateAssessmentInput,
+): Promise<Assessment> {
   const access = await requireAssessment(ctx, input.id, "update:assessment");
+  let completed = false;
   const row = await ctx.db.prisma.$transaction(async (tx) => {
     const before = await tx.assessment.findFirstOrThrow({ where: { id: input.id, organizationId: ctx.org.id } });
+    completed = input.status === "completed" && before.status !== "completed";
     const startDate = input.startDate === undefined ? before.startDate : toDate(input.startDate);
     const endDate = input.endDate === undefined ? before.endDate : toDate(input.endDate);
     if (startDate && endDate && endDate < startDate) {
@@ -204,6 +212,7 @@ export async function updateAssessment(ctx: OrgCtx, input: UpdateAssessmentInput
     if (input.name !== undefined) data.name = input.name;
     if (input.description !== undefined) data.description = input.description;
     if (input.status !== undefined) data.status = input.status;
+    if (input.alertMatching !== undefined) data.alertMatching = input.alertMatching;
     if (input.tagIds !== undefined) {
       await assertTagsInOrg(tx, ctx.org.id, input.tagIds);
       data.tags = { deleteMany: {}, create: [...new Set(input.tagIds)].map((tagId) => ({ tagId })) };
@@ -213,6 +222,14 @@ export async function updateAssessment(ctx: OrgCtx, input: UpdateAssessmentInput
     await auditAssessment(ctx, tx, "assessment.updated", input.id, { fields });
     return tx.assessment.findFirstOrThrow({ where: { id: input.id }, include: withTagsAndRole(ctx.user.id) });
   });
+  if (completed) {
+    ctx.events.emit({
+      type: "assessment.completed",
+      organizationId: ctx.org.id,
+      actorId: ctx.user.id,
+      data: { assessmentId: row.id, name: row.name, status: row.status, endDate: iso(row.endDate) },
+    });
+  }
   return toAssessment(ctx, row, access.role);
 }
 

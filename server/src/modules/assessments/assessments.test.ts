@@ -1,15 +1,23 @@
 /** assessments.*: refusals first (validation, tenancy, ACL), then the lifecycle, list filters and REST. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addMember,
+  createOrg,
+  createTeam,
+  expectCode,
+  grant,
+  type Member,
+  rest,
+} from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, createTeam, expectCode, grant, type Member, rest } from "./test-fixtures.js";
 
 describe("assessments", () => {
   let h: Harness;
   let team: Awaited<ReturnType<typeof createTeam>>;
   let stranger: Member;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     team = await createTeam(h);
     stranger = (await createOrg(h)).owner;
   });

@@ -1,7 +1,7 @@
 /** Assets of the organization (assets.*): hosts, accounts, applications, networks. */
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import {
   assetIdInput,
   assetPageSchema,
@@ -16,6 +16,7 @@ const tags = ["assets"];
 
 export const assetsRouter = router({
   list: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(
       orgRoute(
         tags,
@@ -29,21 +30,25 @@ export const assetsRouter = router({
     .output(assetPageSchema)
     .query(({ ctx, input }) => listAssets(ctx, input)),
   get: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute(tags, "GET", "/assets/{id}", "One asset"))
     .input(assetIdInput)
     .output(assetSchema)
     .query(({ ctx, input }) => getAsset(ctx, input.id)),
   create: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "POST", "/assets", "Add an asset (host, account, application or network)"))
     .input(createAssetInput)
     .output(assetSchema)
     .mutation(({ ctx, input }) => createAsset(ctx, input)),
   update: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "PATCH", "/assets/{id}", "Edit an asset"))
     .input(updateAssetInput)
     .output(assetSchema)
     .mutation(({ ctx, input }) => updateAsset(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       orgRoute(
         tags,

@@ -3,11 +3,16 @@
  * may create assessments maintain the inventory; deleting an asset (which detaches it from
  * every activity) is for those who lead all assessments (owners and admins).
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { notFound } from "../../lib/app-error.js";
+import { defined } from "../../lib/defined.js";
+import { isUuid } from "../../lib/ids.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
 import { requireOrgPermission } from "../acl/access.js";
-import { recordHistories, setChange } from "../activities/activity-history.js";
-import { defined, notFound, type OrgCtx, type Tx, UUID } from "../assessments/scope.js";
+import { recordHistories, setChange } from "../activity-history/activity-history.js";
 import {
   type Asset,
   type CreateAssetInput,
@@ -41,7 +46,7 @@ export async function listAssets(ctx: OrgCtx, input: ListAssetsInput) {
 }
 
 async function findAsset(ctx: OrgCtx, id: string) {
-  const row = UUID.test(id) ? await ctx.db.prisma.asset.findFirst({ where: { id, organizationId: ctx.org.id } }) : null;
+  const row = isUuid(id) ? await ctx.db.prisma.asset.findFirst({ where: { id, organizationId: ctx.org.id } }) : null;
   if (!row) throw notFound("Asset");
   return row;
 }

@@ -1,8 +1,8 @@
 /** assets.*: refusals first (validation, tenancy, roles), then CRUD, filters and search. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, createOrg, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
 
 describe("assets", () => {
   let h: Harness;

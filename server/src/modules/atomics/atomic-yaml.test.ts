@@ -1,19 +1,17 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ATOMICS_DIR } from "../../test-support/reference-data.js";
 import { type AtomicFolderResult, parseAtomicFile, parseAtomicFolder } from "./atomic-yaml.js";
 
-const SHARED_ATOMICS = fileURLToPath(new URL("../../../../../shared/data/atomic-red-team/", import.meta.url));
-
-describe("parseAtomicFolder on the shared Atomic Red Team files", () => {
+describe("parseAtomicFolder on the committed Atomic Red Team files", () => {
   let result: AtomicFolderResult;
   let fileNames: string[];
   beforeAll(async () => {
-    fileNames = (await readdir(SHARED_ATOMICS)).filter((f) => /^T.*\.yaml$/.test(f));
-    result = await parseAtomicFolder(SHARED_ATOMICS);
+    fileNames = (await readdir(ATOMICS_DIR)).filter((f) => /^T.*\.yaml$/.test(f));
+    result = await parseAtomicFolder(ATOMICS_DIR);
   });
 
   it("imports every file without failures", () => {
@@ -25,7 +23,7 @@ describe("parseAtomicFolder on the shared Atomic Red Team files", () => {
   it("yields one test per atomic_tests entry, counted with the yaml package directly", async () => {
     let expected = 0;
     for (const name of fileNames) {
-      const doc = parse(await readFile(join(SHARED_ATOMICS, name), "utf8")) as { atomic_tests: unknown[] };
+      const doc = parse(await readFile(join(ATOMICS_DIR, name), "utf8")) as { atomic_tests: unknown[] };
       expected += doc.atomic_tests.length;
     }
     expect(expected).toBeGreaterThan(0);
@@ -92,7 +90,7 @@ describe("parseAtomicFolder on damaged and nested folders", () => {
   it("reports broken files with their paths and reasons and still imports the valid one", async () => {
     const flat = join(dir, "flat");
     await mkdir(flat);
-    await copyFile(join(SHARED_ATOMICS, "T1003.001.yaml"), join(flat, "T1003.001.yaml"));
+    await copyFile(join(ATOMICS_DIR, "T1003.001.yaml"), join(flat, "T1003.001.yaml"));
     await writeFile(join(flat, "T1001.yaml"), "attack_technique: T1001\natomic_tests: [\n  - name: : oops\n");
     await writeFile(
       join(flat, "T1002.yaml"),
@@ -117,7 +115,7 @@ describe("parseAtomicFolder on damaged and nested folders", () => {
     const repo = join(dir, "repo");
     await mkdir(join(repo, "atomics", "T1003.001", "src"), { recursive: true });
     await mkdir(join(repo, "atomics", "Indexes"), { recursive: true });
-    await copyFile(join(SHARED_ATOMICS, "T1003.001.yaml"), join(repo, "atomics", "T1003.001", "T1003.001.yaml"));
+    await copyFile(join(ATOMICS_DIR, "T1003.001.yaml"), join(repo, "atomics", "T1003.001", "T1003.001.yaml"));
     await writeFile(join(repo, "atomics", "T1003.001", "src", "T1003.001-payload.yaml"), "not: [a test");
     await writeFile(join(repo, "atomics", "Indexes", "T1003.yaml"), "not: [a test");
 

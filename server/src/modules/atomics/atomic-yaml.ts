@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isScalar, parseDocument, visit } from "yaml";
 import { z } from "zod";
+import { DEFAULT_MAX_INPUT_DEPTH, yamlNestsDeeperThan } from "../../lib/input-depth.js";
 
 /** One input argument of a test; `default` is the YAML text of the value, null when empty. */
 export interface AtomicInputArgument {
@@ -93,6 +94,10 @@ const fileInput = z.looseObject({
 
 /** Parses one Atomic Red Team YAML file; a file that is not valid YAML or not in the format yields an error. */
 export function parseAtomicFile(path: string, text: string): { tests: AtomicTest[] } | { error: AtomicFileFailure } {
+  // yaml's parser recurses per level: a file nested absurdly deep is refused before it.
+  if (yamlNestsDeeperThan(text, DEFAULT_MAX_INPUT_DEPTH)) {
+    return { error: { path, reason: `invalid YAML: nested more than ${DEFAULT_MAX_INPUT_DEPTH} levels deep` } };
+  }
   const doc = parseDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError) return { error: { path, reason: `invalid YAML: ${yamlError.message.split("\n")[0]}` } };

@@ -2,33 +2,31 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createHarness, type Harness } from "../../test-support/harness.js";
+import { ATOMICS_DIR } from "../../test-support/reference-data.js";
 import { parseAtomicFolder } from "./atomic-yaml.js";
 import { ATOMIC_SOURCE, importAtomics } from "./atomics-import.service.js";
 
-const SHARED_ATOMICS = fileURLToPath(new URL("../../../../../shared/data/atomic-red-team/", import.meta.url));
-
-describe("importAtomics with the shared Atomic Red Team files", () => {
+describe("importAtomics with the committed Atomic Red Team files", () => {
   let h: Harness;
   let expectedTests: number;
   beforeAll(async () => {
     h = await createHarness();
     // Counted with the yaml package directly, not through the parser under test.
-    const files = (await readdir(SHARED_ATOMICS)).filter((f) => /^T.*\.yaml$/.test(f));
+    const files = (await readdir(ATOMICS_DIR)).filter((f) => /^T.*\.yaml$/.test(f));
     expect(files).toHaveLength(299);
     expectedTests = 0;
     for (const f of files) {
-      const doc = parse(await readFile(join(SHARED_ATOMICS, f), "utf8")) as { atomic_tests: unknown[] };
+      const doc = parse(await readFile(join(ATOMICS_DIR, f), "utf8")) as { atomic_tests: unknown[] };
       expectedTests += doc.atomic_tests.length;
     }
   });
   afterAll(() => h.close());
 
   it("creates one global template per atomic test", async () => {
-    const report = await importAtomics(h.deps.db, await parseAtomicFolder(SHARED_ATOMICS));
+    const report = await importAtomics(h.deps.db, await parseAtomicFolder(ATOMICS_DIR));
     expect(report).toEqual({
       files: 299,
       tests: expectedTests,
@@ -70,13 +68,13 @@ describe("importAtomics with the shared Atomic Red Team files", () => {
   it("re-imports the same files as all unchanged, touching no row", async () => {
     const { prisma } = h.deps.db;
     const before = await prisma.activityTemplate.aggregate({ _max: { updatedAt: true } });
-    const report = await importAtomics(h.deps.db, await parseAtomicFolder(SHARED_ATOMICS));
+    const report = await importAtomics(h.deps.db, await parseAtomicFolder(ATOMICS_DIR));
     expect(report).toMatchObject({ added: 0, updated: 0, unchanged: expectedTests, failed: [] });
     expect(await prisma.activityTemplate.aggregate({ _max: { updatedAt: true } })).toEqual(before);
   });
 
   it("rewrites a test whose content changed, keeping its id", async () => {
-    const folder = await parseAtomicFolder(SHARED_ATOMICS);
+    const folder = await parseAtomicFolder(ATOMICS_DIR);
     const test = folder.tests.find((t) => t.guid === "0be2230c-9ab3-4ac2-8826-3199b9a0ebf8");
     if (!test) throw new Error("fixture test missing");
     const { prisma } = h.deps.db;
@@ -98,7 +96,7 @@ describe("importAtomics with a corrupted file", () => {
     h = await createHarness();
     dir = await mkdtemp(join(tmpdir(), "assay-atomics-"));
     for (const f of ["T1003.001.yaml", "T1059.001.yaml", "T1082.yaml"]) {
-      await copyFile(join(SHARED_ATOMICS, f), join(dir, f));
+      await copyFile(join(ATOMICS_DIR, f), join(dir, f));
     }
     await writeFile(join(dir, "T1999.yaml"), "attack_technique: T1999\ndisplay_name: Broken\natomic_tests: [\n");
   });

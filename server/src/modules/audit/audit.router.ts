@@ -5,6 +5,7 @@ import { listAuditEvents } from "./audit.service.js";
 
 export const auditRouter = router({
   list: roleProcedure("admin")
+    .meta({ scope: "admin" })
     .meta({
       openapi: { method: "GET", path: "/audit", tags: ["audit"], summary: "The security audit trail, newest first" },
       description: "Filter by actor, target, time range, and type (exact, or a prefix ending in *).",

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import { router } from "../../trpc/init.js";
 import { authedProcedure, publicProcedure } from "../../trpc/procedures.js";
-import { mfaLoginProcedures } from "../mfa/mfa-login.router.js";
-import { oidcLoginProcedures } from "../oidc/oidc-login.router.js";
 import {
   changePasswordInput,
   loginInput,
@@ -19,7 +16,8 @@ import { rotateRefreshToken } from "./session-tokens.js";
 
 const tags = ["auth"];
 
-export const authRouter = router({
+/** The account's own doors; the root router adds the MFA and OIDC sign-in steps beside them. */
+export const authProcedures = {
   register: publicProcedure
     .meta({
       openapi: {
@@ -63,24 +61,28 @@ export const authRouter = router({
       return rotateRefreshToken(ctx, input.refreshToken);
     }),
   logout: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({ openapi: { method: "POST", path: "/auth/logout", tags, summary: "End this session" } })
     .input(z.void())
     .output(okSchema)
     .mutation(async ({ ctx }) => {
-      await logout(ctx, ctx.user);
+      await logout(ctx);
       return { ok: true as const };
     }),
   logoutAll: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({ openapi: { method: "POST", path: "/auth/logout-all", tags, summary: "End every session of this account" } })
     .input(z.void())
     .output(z.object({ revokedSessions: z.number().int() }))
-    .mutation(async ({ ctx }) => ({ revokedSessions: await logoutAll(ctx, ctx.user) })),
+    .mutation(async ({ ctx }) => ({ revokedSessions: await logoutAll(ctx) })),
   me: authedProcedure
+    .meta({ scope: "signed-in" })
     .meta({ openapi: { method: "GET", path: "/auth/me", tags, summary: "The signed-in account" } })
     .input(z.void())
     .output(userSchema)
-    .query(({ ctx }) => me(ctx, ctx.user)),
+    .query(({ ctx }) => me(ctx)),
   changePassword: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: {
         method: "POST",
@@ -91,8 +93,6 @@ export const authRouter = router({
     })
     .input(changePasswordInput)
     .output(z.object({ revokedSessions: z.number().int() }))
-    .mutation(({ ctx, input }) => changePassword(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => changePassword(ctx, input)),
   ...passwordResetProcedures,
-  ...mfaLoginProcedures,
-  ...oidcLoginProcedures,
-});
+};

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PASSWORD_MAX } from "./passwords.js";
+import { safeAvatarUrlOrNull } from "../users/avatar-url.js";
+import { PASSWORD_MAX } from "./password-policy.js";
 
 // Trimmed and lower-cased before the format check, so " Ann@Example.com " is ann@example.com.
 export const emailSchema = z
@@ -81,7 +82,8 @@ export function toUser(row: UserRow): z.infer<typeof userSchema> {
     id: row.id,
     email: row.email,
     name: row.name,
-    avatarUrl: row.avatarUrl,
+    // Values stored before avatar URLs were checked are not passed on unless they pass now.
+    avatarUrl: safeAvatarUrlOrNull(row.avatarUrl),
     role: row.role,
     isSuperuser: row.isSuperuser,
     isActive: row.isActive,

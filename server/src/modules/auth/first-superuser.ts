@@ -1,7 +1,9 @@
 /** The first superuser, from FIRST_SUPERUSER_EMAIL / FIRST_SUPERUSER_PASSWORD, created once. */
 import type { Deps } from "../../context.js";
 import { recordAudit } from "../audit/audit.js";
-import { assertPasswordPolicy } from "./passwords.js";
+import { assertPasswordPolicy } from "./password-policy.js";
+
+const FIRST_SUPERUSER_NAME = "Administrator";
 
 /** Creates the configured superuser unless an account with that email exists (its password is never touched). */
 export async function ensureFirstSuperuser(
@@ -12,13 +14,15 @@ export async function ensureFirstSuperuser(
   const email = wanted.email.trim().toLowerCase();
   const existing = await deps.db.prisma.user.findUnique({ where: { email }, select: { id: true } });
   if (existing) return;
-  assertPasswordPolicy(wanted.password, email, "FIRST_SUPERUSER_PASSWORD");
+  await assertPasswordPolicy(wanted.password, { email, name: FIRST_SUPERUSER_NAME }, "FIRST_SUPERUSER_PASSWORD");
   const passwordHash = await deps.auth.passwords.hash(wanted.password);
   const now = deps.clock.now();
   await deps.db.prisma.$transaction(async (tx) => {
     // A concurrent instance may have created it since the check: skip quietly then.
     const created = await tx.user.createMany({
-      data: [{ email, name: "Administrator", passwordHash, role: "admin", isSuperuser: true, passwordChangedAt: now }],
+      data: [
+        { email, name: FIRST_SUPERUSER_NAME, passwordHash, role: "admin", isSuperuser: true, passwordChangedAt: now },
+      ],
       skipDuplicates: true,
     });
     if (created.count === 0) return;

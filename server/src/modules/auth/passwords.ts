@@ -1,10 +1,5 @@
-/**
- * Password hashing (Argon2id, off the event loop in libuv's thread pool) and the password
- * policy: 12-128 characters, not one of the 10,000 most common, not the email itself.
- */
-import { readFileSync } from "node:fs";
+/** Password hashing: Argon2id, off the event loop in libuv's thread pool (the policy is in password-policy.ts). */
 import { hash, verify } from "@node-rs/argon2";
-import { AppError } from "../../lib/app-error.js";
 
 export interface Argon2Params {
   memoryCost: number;
@@ -14,15 +9,6 @@ export interface Argon2Params {
 
 // @node-rs/argon2 declares Algorithm as an ambient const enum (Argon2id = 2), unusable under verbatimModuleSyntax.
 const ARGON2ID = 2;
-
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
-
-const commonPasswords = new Set(
-  readFileSync(new URL("./data/common-passwords.txt", import.meta.url), "utf8")
-    .split("\n")
-    .filter(Boolean),
-);
 
 /** Hashing with fixed parameters; verification works for any Argon2 hash. */
 export class PasswordHasher {
@@ -56,22 +42,5 @@ export class PasswordHasher {
     if (!match) return true;
     const [, m, t, p] = match.map(Number);
     return m !== this.params.memoryCost || t !== this.params.timeCost || p !== this.params.parallelism;
-  }
-}
-
-/** Throws VALIDATION (with `field`) when the password breaks the policy. */
-export function assertPasswordPolicy(password: string, email: string | null, field = "password"): void {
-  if (password.length < PASSWORD_MIN) {
-    throw new AppError("VALIDATION", `Password must be at least ${PASSWORD_MIN} characters`, field);
-  }
-  if (password.length > PASSWORD_MAX) {
-    throw new AppError("VALIDATION", `Password must be at most ${PASSWORD_MAX} characters`, field);
-  }
-  const lowered = password.toLowerCase();
-  if (commonPasswords.has(lowered)) {
-    throw new AppError("VALIDATION", "This password is too common; choose another", field);
-  }
-  if (email && (lowered === email.toLowerCase() || lowered === email.toLowerCase().split("@")[0])) {
-    throw new AppError("VALIDATION", "Password must not be your email address", field);
   }
 }

@@ -7,19 +7,9 @@
  */
 import { LRUCache } from "lru-cache";
 import type { Database } from "../../db/database.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import type { Clock } from "../../lib/clock.js";
-import type { OrgScope } from "../acl/access.js";
-
-/** The signed-in user as procedures see it (role from the database, not the token). */
-export interface AuthUser {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "analyst" | "viewer";
-  isSuperuser: boolean;
-  sessionId: string;
-}
 
 interface Entry {
   user: AuthUser;
@@ -31,7 +21,14 @@ export interface InvalidationBus {
   publish(message: Invalidation): void;
   subscribe(handler: (message: Invalidation) => void): void;
 }
-export type Invalidation = { sessionId: string } | { userId: string } | { organizationId: string };
+export type Invalidation =
+  | { sessionId: string }
+  | { userId: string }
+  | { organizationId: string }
+  /** An OAuth grant was revoked: its access tokens die with it (modules/oauth-server). */
+  | { oauthGrantId: string }
+  /** An API key was revoked (modules/api-keys). */
+  | { apiKeyId: string };
 
 interface ScopeEntry {
   userId: string;
@@ -45,6 +42,7 @@ export class SessionGuard {
   /** Bumped by every invalidation: a scope read while one happened is not cached (it may be stale). */
   #generation = 0;
   #bus: InvalidationBus | undefined;
+  readonly #listeners: ((message: Invalidation) => void)[] = [];
 
   constructor(
     private readonly db: Database,
@@ -119,10 +117,27 @@ export class SessionGuard {
     bus.subscribe((message) => this.#drop(message));
   }
 
+  /** Calls `listener` on every invalidation, local or from another instance (API-key and OAuth caches follow). */
+  onInvalidation(listener: (message: Invalidation) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Forgets a revoked OAuth grant, here and on other instances. */
+  invalidateOAuthGrant(grantId: string): void {
+    this.#drop({ oauthGrantId: grantId });
+    this.#bus?.publish({ oauthGrantId: grantId });
+  }
+
   /** Forgets one session (revoked, or its account changed), here and on other instances. */
   invalidateSession(sessionId: string): void {
     this.#drop({ sessionId });
     this.#bus?.publish({ sessionId });
+  }
+
+  /** Forgets a revoked API key in every listener's cache, here and on other instances. */
+  invalidateApiKey(apiKeyId: string): void {
+    this.#drop({ apiKeyId });
+    this.#bus?.publish({ apiKeyId });
   }
 
   /** Forgets every cached session of a user (role change, deactivation, logout-all). */
@@ -133,6 +148,9 @@ export class SessionGuard {
 
   #drop(message: Invalidation): void {
     this.#generation++;
+    for (const listener of this.#listeners) listener(message);
+    // Other credentials' caches listen for these; sessions and scopes have nothing to drop.
+    if ("oauthGrantId" in message || "apiKeyId" in message) return;
     if ("sessionId" in message) {
       this.#cache.delete(message.sessionId);
       return;

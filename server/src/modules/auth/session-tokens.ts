@@ -6,14 +6,13 @@
  */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
 import { AppError } from "../../lib/app-error.js";
 import { randomToken, sha256 } from "../../lib/crypto.js";
 import { describeUserAgent } from "../../lib/user-agent.js";
 import { recordAudit } from "../audit/audit.js";
 import { toUser, type UserRow } from "./auth.schemas.js";
 
-type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, "auth" | "config" | "clock" | "db" | "req">;
 
 export interface TokenPair {

@@ -31,7 +31,7 @@ interface LoadedKey {
 
 export class SigningKeys {
   #keys = new Map<string, LoadedKey>();
-  #signer: { kid: string; algorithm: JwtAlgorithm; privateKey: Key } | undefined;
+  #signer: { kid: string; algorithm: JwtAlgorithm; privateKey: Key; privateJwk: JWK } | undefined;
   #lastReload = 0;
 
   constructor(
@@ -103,6 +103,7 @@ export class SigningKeys {
         kid: current.id,
         algorithm: current.algorithm as JwtAlgorithm,
         privateKey: await importJWK(privateJwk, current.algorithm),
+        privateJwk,
       };
     }
     this.#keys = keys;
@@ -113,6 +114,13 @@ export class SigningKeys {
   signer(): { kid: string; algorithm: JwtAlgorithm; privateKey: Key } {
     if (!this.#signer) throw new Error("signing keys not initialised");
     return this.#signer;
+  }
+
+  /** The current signing key as a private JWK (kid, alg, use set), for the OAuth authorization server. */
+  signerJwk(): JWK {
+    if (!this.#signer) throw new Error("signing keys not initialised");
+    const { kid, algorithm, privateJwk } = this.#signer;
+    return { ...privateJwk, kid, alg: algorithm, use: "sig" };
   }
 
   /** The verification key for `kid`, or undefined when unknown or retired for too long. */

@@ -38,16 +38,6 @@ export function sanitizeFileName(raw: string): string {
   return name || "evidence";
 }
 
-/** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 const bytesOf = (text: string) => [...text].map((c) => c.charCodeAt(0));
 
 /** Signatures of binary formats; a file declared as one of these must start with one of its own. */

@@ -1,7 +1,7 @@
-/** Evidence metadata (evidence.list, evidence.delete); upload and download are the Hono routes in evidence.routes.ts. */
+/** Evidence metadata (evidence.list, evidence.delete); upload and download are the Hono routes in evidence.http.ts. */
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import { evidenceIdInput, evidencePageSchema, evidenceSchema, listEvidenceInput } from "./evidence.schemas.js";
 import { deleteEvidence, listEvidence } from "./evidence.service.js";
 
@@ -9,6 +9,7 @@ const tags = ["evidence"];
 
 export const evidenceRouter = router({
   list: orgProcedure
+    .meta({ scope: "activities:read" })
     .meta(
       orgRoute(
         tags,
@@ -22,6 +23,7 @@ export const evidenceRouter = router({
     .output(evidencePageSchema)
     .query(({ ctx, input }) => listEvidence(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "activities:write" })
     .meta(orgRoute(tags, "DELETE", "/evidence/{id}", "Delete an evidence file", "The uploader's own; the lead any."))
     .input(evidenceIdInput)
     .output(evidenceSchema)

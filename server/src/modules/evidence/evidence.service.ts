@@ -6,14 +6,15 @@
  */
 import { join } from "node:path";
 import { originOf } from "../../context.js";
-import { AppError } from "../../lib/app-error.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { isUuid } from "../../lib/ids.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
 import { localDiskStorage } from "../../lib/storage/local-disk-storage.js";
 import { evidenceKey, type ObjectStorage } from "../../lib/storage/object-storage.js";
 import { assessmentCan } from "../acl/permissions.js";
 import { activityAccess } from "../activities/activity-access.js";
-import { recordHistory } from "../activities/activity-history.js";
-import { notFound, type OrgCtx, UUID } from "../assessments/scope.js";
+import { recordHistory } from "../activity-history/activity-history.js";
 import { recordAudit } from "../audit/audit.js";
 import { type Evidence, type EvidenceRow, type ListEvidenceInput, toEvidence } from "./evidence.schemas.js";
 import { resolveType, sanitizeFileName } from "./evidence-files.js";
@@ -89,9 +90,7 @@ export async function uploadEvidence(ctx: OrgCtx, input: UploadInput): Promise<E
 
 /** The evidence row `id` if its activity is readable with `permission`; NOT_FOUND otherwise. */
 async function evidenceAccess(ctx: OrgCtx, id: string, permission: "read:assessment" | "upload:evidence") {
-  const row = UUID.test(id)
-    ? await ctx.db.prisma.evidence.findFirst({ where: { id, organizationId: ctx.org.id } })
-    : null;
+  const row = isUuid(id) ? await ctx.db.prisma.evidence.findFirst({ where: { id, organizationId: ctx.org.id } }) : null;
   if (!row) throw notFound("Evidence");
   const access = await activityAccess(ctx, row.activityId, permission).catch((error: unknown) => {
     throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Evidence") : error;

@@ -8,9 +8,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contentDisposition } from "../../http/file-response.js";
+import { createOrg, createTeam, expectCode, type Member } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { createOrg, createTeam, expectCode, type Member } from "../assessments/test-fixtures.js";
-import { contentDisposition, sanitizeFileName } from "./evidence-files.js";
+import { sanitizeFileName } from "./evidence-files.js";
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 const MAX = 64 * 1024;

@@ -1,16 +1,21 @@
 /**
  * The activities of an assessment as CSV (RFC 4180, written by csv-stringify): a header row,
  * then one row per activity in order, CRLF line ends, fields quoted when they hold a comma,
- * a quote or a line break. Lists (techniques, tags, assets) are joined by ';'.
+ * a quote or any line break, a lone CR or LF included (csv-stringify alone quotes only its
+ * record delimiter, CRLF, and spreadsheets end a row at a bare LF or CR: a command holding
+ * one would forge a row). Lists (techniques, tags, assets) are joined by ';'.
  *
  * Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
  * formula, and attack commands often do ("-enc ...", "=cmd|..."): such text cells get a
- * leading apostrophe (OWASP's advice against CSV injection), which spreadsheets hide.
+ * leading apostrophe (OWASP's advice against CSV injection), which spreadsheets hide. Some
+ * spreadsheets trim leading blanks first, so " =cmd" and "\n@SUM(...)" are defused too.
  */
 import { stringify } from "csv-stringify/sync";
 import type { AssessmentDocument, DocumentActivity } from "./assessment-document.js";
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^(\s*[=+\-@]|[\t\r])/;
+/** Fields that must be quoted beyond csv-stringify's own rule (delimiter, quote, CRLF). */
+const LINE_BREAK = /[\r\n]/;
 
 /** User-entered text, defused for spreadsheets. */
 function textCell(value: string | null | undefined): string {
@@ -47,6 +52,13 @@ const COLUMNS: [string, (a: DocumentActivity, i: number, groups: Map<string, str
   ["alert_severity", (a) => plain(a.blue.alertSeverity)],
   ["notified_at", (a) => plain(a.blue.notifiedAt)],
   ["blue_notes", (a) => textCell(a.blue.notes)],
+  // One cell per list, entries joined by ';' in control-name order (the document's order).
+  ["control_outcomes", (a) => textCell(a.blue.controlOutcomes.map((o) => `${o.control}: ${o.outcome}`).join(";"))],
+  [
+    "control_detected_at",
+    (a) => textCell(a.blue.controlOutcomes.map((o) => `${o.control}: ${o.detectedAt ?? ""}`).join(";")),
+  ],
+  ["control_rules", (a) => textCell(a.blue.controlOutcomes.map((o) => `${o.control}: ${o.ruleName ?? ""}`).join(";"))],
   ["prevention", (a) => plain(a.evaluation.results.prevention)],
   ["detection", (a) => plain(a.evaluation.results.detection)],
   ["logging", (a) => plain(a.evaluation.results.logging)],
@@ -61,7 +73,13 @@ export const CSV_HEADER = COLUMNS.map(([name]) => name);
 export function activitiesCsv(document: AssessmentDocument): string {
   const groups = new Map(document.groups.map((g) => [g.ref, g.name]));
   const records = document.activities.map((activity, i) => COLUMNS.map(([, cell]) => cell(activity, i, groups)));
-  return stringify(records, { header: true, columns: CSV_HEADER, record_delimiter: "windows", quoted_empty: false });
+  return stringify(records, {
+    header: true,
+    columns: CSV_HEADER,
+    record_delimiter: "windows",
+    quoted_empty: false,
+    quoted_match: LINE_BREAK,
+  });
 }
 
 /** A file name from the assessment's name: lower-case letters, digits and dashes. */

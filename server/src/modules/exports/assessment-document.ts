@@ -14,8 +14,9 @@ import {
   outcomeSchema,
   severitySchema,
 } from "../activities/activities.schemas.js";
-import { assessmentStatusSchema } from "../assessments/assessments.schemas.js";
+import { alertMatchingSchema, assessmentStatusSchema } from "../assessments/assessments.schemas.js";
 import { assetKindSchema } from "../assets/assets.schemas.js";
+import { controlKindSchema } from "../controls/controls.schemas.js";
 
 export const DOCUMENT_FORMAT = "assay.assessment";
 export const DOCUMENT_VERSION = 1;
@@ -63,8 +64,37 @@ const redSchema = z
     path: ["executedByUser"],
   });
 
+const controlName = z.string().min(1).max(100);
+
+const controlSchema = z.strictObject({
+  name: controlName,
+  kind: controlKindSchema,
+  vendor: z.string().min(1).max(100).nullable().default(null),
+  product: z.string().min(1).max(100).nullable().default(null),
+});
+
+const controlOutcomeSchema = z.strictObject({
+  control: controlName.describe("The name of one of the document's controls"),
+  outcome: outcomeSchema,
+  detectedAt: instant.nullable().default(null),
+  alertSeverity: severitySchema.nullable().default(null),
+  ruleName: text(2000).nullable().default(null),
+  notes: text(50_000).default(""),
+});
+
 const blueSchema = z.strictObject({
   outcome: outcomeSchema.nullable().default(null),
+  outcomeSetByHand: z
+    .boolean()
+    .optional()
+    .describe(
+      "false: the outcome follows the best control outcome; true: a person set it (omitted: true when there is an outcome and no control outcomes)",
+    ),
+  controlOutcomes: z
+    .array(controlOutcomeSchema)
+    .max(100)
+    .refine((list) => new Set(list.map((o) => o.control)).size === list.length, { error: "one entry per control" })
+    .default([]),
   detectedAt: instant.nullable().default(null),
   detectionSource: text(2000).nullable().default(null),
   alertSeverity: severitySchema.nullable().default(null),
@@ -114,12 +144,18 @@ const activitySchema = z.strictObject({
     .max(64)
     .regex(/^[a-z]+(-[a-z]+)*$/, { error: "must be an ATT&CK tactic shortname like credential-access" })
     .nullable()
-    .default(null),
+    .default(null)
+    .describe("A tactic of one of the techniques; null with techniques: derived on import as activities.create does"),
   techniques: z
     .array(z.string().regex(/^T\d{4}(\.\d{3})?$/, { error: "must be an ATT&CK technique id like T1003.001" }))
     .max(50)
-    .default([]),
-  knowledgeBaseArticleIds: z.array(z.uuid()).max(100).default([]),
+    .default([])
+    .describe("Technique ids the loaded ATT&CK data knows (revoked or deprecated ones import with a warning)"),
+  knowledgeBaseArticleIds: z
+    .array(z.uuid())
+    .max(100)
+    .default([])
+    .describe("Articles of the importing organization (another organization's ids are NOT_FOUND)"),
   status: activityStatusSchema.default("planned"),
   tags: z.array(tagName).max(100).default([]).describe("Names from the document's tags"),
   assets: z.array(assetRef).max(100).default([]).describe("Target assets from the document's assets"),
@@ -141,8 +177,10 @@ export const assessmentDocumentSchema = z
       startDate: instant.nullable().default(null),
       endDate: instant.nullable().default(null),
       tags: z.array(tagName).max(50).default([]).describe("Names from the document's tags"),
+      alertMatching: alertMatchingSchema.default("suggest"),
     }),
     tags: z.array(tagSchema).default([]),
+    controls: z.array(controlSchema).max(500).default([]).describe("Defensive controls the outcomes name"),
     assets: z.array(assetSchema).default([]),
     groups: z.array(groupSchema).default([]),
     activities: z.array(activitySchema).default([]),

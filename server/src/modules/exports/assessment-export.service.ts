@@ -7,6 +7,7 @@
 
 import type { AssetKind } from "../../generated/prisma/client.js";
 import { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
 import {
   ACTIVITY_WORK_COLUMNS,
   type ActivityWorkRow,
@@ -17,7 +18,6 @@ import {
   parsed,
 } from "../activities/activity-work-columns.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
-import type { OrgCtx } from "../assessments/scope.js";
 import { type AssessmentDocument, DOCUMENT_FORMAT, DOCUMENT_VERSION } from "./assessment-document.js";
 
 interface TagJson {
@@ -81,6 +81,22 @@ const ACTIVITIES_SQL = (organizationId: string, assessmentId: string) => Prisma.
   FROM activities a
   WHERE a."assessmentId" = ${assessmentId}::uuid AND a."organizationId" = ${organizationId}::uuid AND a."deletedAt" IS NULL
   ORDER BY a.position, a.id`;
+
+/** Blue's record as the document carries it: controls by name, not id. */
+function documentBlue(row: ActivityExportRow): AssessmentDocument["activities"][number]["blue"] {
+  const { controlOutcomes, ...blue } = blueOf(row);
+  return {
+    ...blue,
+    controlOutcomes: controlOutcomes.map(({ controlName, outcome, detectedAt, alertSeverity, ruleName, notes }) => ({
+      control: controlName,
+      outcome,
+      detectedAt,
+      alertSeverity,
+      ruleName,
+      notes,
+    })),
+  };
+}
 
 /** Emails of the organization's members among `ids`. */
 async function memberEmails(ctx: OrgCtx, ids: Set<string>): Promise<Map<string, string>> {
@@ -152,7 +168,7 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
         target: row.target,
         expectations: expectationsOf(row),
       },
-      blue: blueOf(row),
+      blue: documentBlue(row),
       evaluation: {
         results: evaluationResultsOf(row),
         overrides: parsed<OverrideJson[]>(row.evaluationOverrides).map((o) => ({
@@ -174,6 +190,12 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
     };
   });
 
+  const controlIds = new Set(rows.flatMap((row) => blueOf(row).controlOutcomes.map((o) => o.controlId)));
+  const controls = await prisma.defensiveControl.findMany({
+    where: { organizationId: ctx.org.id, id: { in: [...controlIds] } },
+    select: { name: true, kind: true, vendor: true, product: true },
+    orderBy: { name: "asc" },
+  });
   return {
     format: DOCUMENT_FORMAT,
     version: DOCUMENT_VERSION,
@@ -185,7 +207,9 @@ export async function buildAssessmentDocument(ctx: OrgCtx, assessmentId: string)
       startDate: isoOf(assessment.startDate),
       endDate: isoOf(assessment.endDate),
       tags: assessment.tags.map((t) => t.tag.name).sort(),
+      alertMatching: assessment.alertMatching as AssessmentDocument["assessment"]["alertMatching"],
     },
+    controls,
     tags: [...tags.values()].sort(byName).map(({ name, color, description }) => ({ name, color, description })),
     assets: [...assets.values()]
       .sort(byKindName)

@@ -1,6 +1,7 @@
 /** Exports of an assessment (anyone on it may export): CSV of its activities. */
+
+import type { OrgCtx } from "../../identity/contexts.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
-import type { OrgCtx } from "../assessments/scope.js";
 import { activitiesCsv, fileNameOf } from "./activities-csv.js";
 import { buildAssessmentDocument } from "./assessment-export.service.js";
 import type { CsvFile } from "./exports.schemas.js";

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createOrg, createTeam, expectCode, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { createOrg, createTeam, expectCode, rest } from "../assessments/test-fixtures.js";
 import { CSV_HEADER, fileNameOf } from "./activities-csv.js";
 
 const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -84,7 +84,7 @@ describe("exports", () => {
   };
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     team = await createTeam(h);
     const api = team.lead.api;
     const tag = await api.tags.create({ name: "crown, jewels", color: "#FF0000" });
@@ -93,7 +93,9 @@ describe("exports", () => {
     const a1 = await api.activities.create({
       assessmentId: team.assessmentId,
       groupId: group.id,
-      ...tricky,
+      // The command is red's to record (updateRed below): create takes no command.
+      title: tricky.title,
+      description: tricky.description,
       tactic: "credential-access",
       techniques: ["T1003.001", "T1003"],
       tagIds: [tag.id],
@@ -209,6 +211,32 @@ describe("exports", () => {
       expect(cell("executed_at")).toBe("2026-03-02T10:00:00.000Z");
     });
 
+    it("never lets a line break forge a row or a formula start a cell (read back as a spreadsheet splits lines)", async () => {
+      const api = team.lead.api;
+      const { id: assessmentId } = await api.assessments.create({ name: "Injection" });
+      const hostile = [
+        { command: "whoami\n=cmd|' /C calc'!A0" },
+        { command: " \n@SUM(1+1)*cmd|' /C calc'!A0" },
+        { command: "\tdir", notes: "first line\r-2+3+cmd|' /C calc'!A0" },
+        { command: "echo ok\r\n+cmd|' /C calc'!A0", notes: '   =HYPERLINK("http://evil.example")' },
+      ];
+      for (const [i, { command, notes }] of hostile.entries()) {
+        const activity = await api.activities.create({ assessmentId, title: `Hostile ${i + 1}` });
+        await api.activities.updateRed({ id: activity.id, command });
+        if (notes) await h.deps.db.prisma.activity.update({ where: { id: activity.id }, data: { blueNotes: notes } });
+      }
+      const { content } = await api.exports.activitiesCsv({ assessmentId });
+      // A spreadsheet ends a row at CRLF, a lone LF or a lone CR alike, outside quotes.
+      const rows: string[][] = parse(content, { record_delimiter: ["\r\n", "\n", "\r"] });
+      expect(rows).toHaveLength(hostile.length + 1);
+      for (const cell of rows.flat()) expect(cell).not.toMatch(/^(\s*[=+\-@]|[\t\r])/);
+      const column = (name: string) => rows.slice(1).map((row) => row[CSV_HEADER.indexOf(name)]);
+      // Quoted, a later line of a cell is text inside it; only a cell's own start is defused.
+      const [first, second, third, fourth] = hostile.map((a) => a.command);
+      expect(column("command")).toEqual([first, `'${second}`, `'${third}`, fourth]);
+      expect(column("blue_notes")).toEqual(["", "", hostile[2]?.notes, `'${hostile[3]?.notes}`]);
+    });
+
     it("names files from the assessment's name", () => {
       expect(fileNameOf("Q3: Purple / Team (EMEA)", "activities.csv")).toBe("q3-purple-team-emea-activities.csv");
       expect(fileNameOf("∂∂", "x.csv")).toBe("assessment-x.csv");
@@ -247,10 +275,14 @@ describe("exports", () => {
       expect(entry("T1003")?.showSubtechniques).toBe(true);
       expect(entry("T1087")).toMatchObject({ tactic: "discovery", score: 0, color: "#ff6666" });
       expect(entry("T1087")?.metadata).toContainEqual({ name: "not detected", value: "1" });
-      // No tactic: applies under every tactic; no result yet: unscored and grey.
+      // Created without a tactic: it got its technique's (execution); no result yet: unscored and grey.
       const pending = entry("T1059");
-      expect(pending).toMatchObject({ color: "#d9d9d9", comment: "1 activity: 1 without a result yet" });
-      expect(pending && ("tactic" in pending || "score" in pending)).toBe(false);
+      expect(pending).toMatchObject({
+        tactic: "execution",
+        color: "#d9d9d9",
+        comment: "1 activity: 1 without a result yet",
+      });
+      expect(pending && "score" in pending).toBe(false);
     });
   });
 
@@ -263,7 +295,8 @@ describe("exports", () => {
         expect(doc.body.format).toBe("assay.assessment");
       }
       const csv = await rest(h, team.spectator, "GET", `${base}/export.csv`);
-      expect([csv.status, csv.body.contentType]).toEqual([200, "text/csv"]);
+      // REST answers the file itself; the tRPC procedure keeps returning { filename, contentType, content }.
+      expect([csv.status, csv.headers.get("content-type")]).toEqual([200, "text/csv; charset=utf-8"]);
       const layer = await rest(h, team.spectator, "GET", `${base}/navigator-layer.json`);
       expect([layer.status, layer.body.versions.layer]).toEqual([200, "4.5"]);
     });

@@ -5,9 +5,10 @@
  * Activities without a tactic annotate the technique under every tactic (no `tactic` field).
  */
 import { z } from "zod";
+import type { OrgCtx } from "../../identity/contexts.js";
 import { viaDriver } from "../activities/activity-rows.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
-import type { OrgCtx } from "../assessments/scope.js";
+import { controlOfOrg } from "../controls/controls.service.js";
 import { COLORS, colorOfScore, OUTCOME_LABELS, OUTCOME_SCORE } from "../statistics/outcome-scale.js";
 import { type CellRow, fetchTechniqueCells } from "../statistics/statistics-queries.js";
 
@@ -139,8 +140,14 @@ export function layerOf(name: string, cells: CellRow[], exportedAt: Date): Navig
 }
 
 /** The assessment as an ATT&CK Navigator layer (anyone on the assessment). */
-export async function exportNavigatorLayer(ctx: OrgCtx, input: { assessmentId: string }): Promise<NavigatorLayer> {
+export async function exportNavigatorLayer(
+  ctx: OrgCtx,
+  input: { assessmentId: string; controlId?: string | undefined },
+): Promise<NavigatorLayer> {
   await requireAssessment(ctx, input.assessmentId, "export:assessment", "assessmentId");
+  const control = input.controlId
+    ? await controlOfOrg(ctx.db.prisma, ctx.org.id, input.controlId, "controlId")
+    : undefined;
   const [assessment, cells] = await Promise.all([
     ctx.db.prisma.assessment.findFirstOrThrow({
       where: { id: input.assessmentId, organizationId: ctx.org.id },
@@ -150,7 +157,8 @@ export async function exportNavigatorLayer(ctx: OrgCtx, input: { assessmentId: s
       kind: "assessment",
       organizationId: ctx.org.id,
       assessmentId: input.assessmentId,
+      controlId: control?.id,
     }),
   ]);
-  return layerOf(assessment.name, cells, ctx.clock.now());
+  return layerOf(control ? `${assessment.name} — ${control.name}` : assessment.name, cells, ctx.clock.now());
 }

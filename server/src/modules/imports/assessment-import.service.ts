@@ -5,16 +5,22 @@
  * kind (an asset with the same identifier first), missing ones created; people named by
  * email are matched to members, and the ones who are not become warnings (a comment is then
  * attributed to the importer, an executor kept as free text, an evaluator left empty).
- * The importer becomes owner and lead; each activity's history starts with an "imported" entry.
+ * Technique ids, tactics and knowledge-base article ids are checked against the database first
+ * (document-references.ts). The importer becomes owner and lead; each activity's history starts
+ * with an "imported" entry.
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError } from "../../lib/app-error.js";
 import { requireOrgPermission } from "../acl/access.js";
-import { recordHistories } from "../activities/activity-history.js";
+import { recordHistories } from "../activity-history/activity-history.js";
 import { auditAssessment, toAssessment, withTagsAndRole } from "../assessments/assessments.service.js";
 import { POSITION_STEP } from "../assessments/ordering.js";
-import type { OrgCtx, Tx } from "../assessments/scope.js";
 import type { AssessmentDocument, DocumentActivity } from "../exports/assessment-document.js";
 import { parseDocument } from "./document-problems.js";
+import { checkDocumentReferences } from "./document-references.js";
 import type { ImportAssessmentInput, ImportResult } from "./imports.schemas.js";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
@@ -108,6 +114,7 @@ function activityRow(
   ids: { id: string; assessmentId: string; groupId: string | null },
   ctx: OrgCtx,
   resolve: Resolve,
+  tactic: string | null,
 ): Prisma.ActivityCreateManyInput {
   const path = `activities[${i}]`;
   const executor = resolve(a.red.executedByUser, `${path}.red.executedByUser`, "kept as free text in executedBy");
@@ -118,7 +125,7 @@ function activityRow(
     position: (i + 1) * POSITION_STEP,
     title: a.title,
     description: a.description,
-    tactic: a.tactic,
+    tactic,
     techniques: [...new Set(a.techniques)],
     knowledgeBaseArticleIds: [...new Set(a.knowledgeBaseArticleIds)],
     status: a.status,
@@ -139,6 +146,7 @@ function activityRow(
     alertSeverity: a.blue.alertSeverity,
     notifiedAt: dateOf(a.blue.notifiedAt),
     blueNotes: a.blue.notes,
+    outcomeByHand: a.blue.outcomeSetByHand ?? (a.blue.outcome !== null && a.blue.controlOutcomes.length === 0),
     preventionResult: a.evaluation.results.prevention,
     detectionResult: a.evaluation.results.detection,
     loggingResult: a.evaluation.results.logging,
@@ -158,7 +166,34 @@ function activityRow(
   };
 }
 
-async function writeDocument(tx: Tx, ctx: OrgCtx, document: AssessmentDocument, name: string, resolve: Resolve) {
+/** Ids of the controls the outcomes name, by lower-cased name: the organization's (ignoring case), or created. */
+async function ensureControls(tx: Tx, ctx: OrgCtx, document: AssessmentDocument): Promise<Map<string, string>> {
+  const declared = new Map(document.controls.map((c) => [c.name.toLowerCase(), c]));
+  const named = new Set(document.activities.flatMap((a) => a.blue.controlOutcomes.map((o) => o.control.toLowerCase())));
+  const ids = new Map<string, string>();
+  if (named.size === 0) return ids;
+  const existing = await tx.defensiveControl.findMany({ where: { organizationId: ctx.org.id } });
+  for (const row of existing) if (!ids.has(row.name.toLowerCase())) ids.set(row.name.toLowerCase(), row.id);
+  for (const key of named) {
+    if (ids.has(key)) continue;
+    const control = declared.get(key);
+    if (!control) throw new AppError("VALIDATION", `control "${key}" is not declared in controls`, "controls");
+    const created = await tx.defensiveControl.create({ data: { organizationId: ctx.org.id, ...control } });
+    ids.set(key, created.id);
+  }
+  return ids;
+}
+
+async function writeDocument(
+  tx: Tx,
+  ctx: OrgCtx,
+  document: AssessmentDocument,
+  name: string,
+  resolve: Resolve,
+  warnings: Warning[],
+) {
+  const references = await checkDocumentReferences(tx, ctx, document);
+  warnings.push(...references.warnings);
   const tags = await ensureTags(tx, ctx, document.tags);
   const assets = await ensureAssets(tx, ctx, document.assets);
   const assessmentId = ctx.ids.uuid();
@@ -172,6 +207,7 @@ async function writeDocument(tx: Tx, ctx: OrgCtx, document: AssessmentDocument, 
       status: a.status,
       startDate: dateOf(a.startDate),
       endDate: dateOf(a.endDate),
+      alertMatching: a.alertMatching,
       ownerId: ctx.user.id,
       acl: { create: { userId: ctx.user.id, role: "lead", grantedById: ctx.user.id } },
       tags: { create: [...new Set(a.tags)].map((tag) => ({ tagId: tags.ids.get(tag) as string })) },
@@ -198,6 +234,7 @@ async function writeDocument(tx: Tx, ctx: OrgCtx, document: AssessmentDocument, 
         { id: idOf(i), assessmentId, groupId: activity.group ? (groupIds.get(activity.group) ?? null) : null },
         ctx,
         resolve,
+        references.tactics[i] ?? null,
       ),
     ),
   });
@@ -211,6 +248,21 @@ async function writeDocument(tx: Tx, ctx: OrgCtx, document: AssessmentDocument, 
       [...new Set(activity.assets.map((s) => assets.ids.get(assetKey(s)) as string))].map((assetId) => ({
         activityId: idOf(i),
         assetId,
+      })),
+    ),
+  });
+  const controls = await ensureControls(tx, ctx, document);
+  await tx.activityControlOutcome.createMany({
+    data: document.activities.flatMap((activity, i) =>
+      activity.blue.controlOutcomes.map((o) => ({
+        organizationId: ctx.org.id,
+        activityId: idOf(i),
+        controlId: controls.get(o.control.toLowerCase()) as string,
+        outcome: o.outcome,
+        detectedAt: dateOf(o.detectedAt),
+        alertSeverity: o.alertSeverity,
+        ruleName: o.ruleName,
+        notes: o.notes,
       })),
     ),
   });
@@ -265,7 +317,7 @@ export async function importAssessmentJson(ctx: OrgCtx, input: ImportAssessmentI
   const warnings: Warning[] = [];
   const resolve = personResolver(members, warnings);
   const written = await ctx.db.prisma.$transaction(
-    (tx) => writeDocument(tx, ctx, document, name, resolve),
+    (tx) => writeDocument(tx, ctx, document, name, resolve, warnings),
     TRANSACTION,
   );
   const shown = warnings.slice(0, MAX_WARNINGS);

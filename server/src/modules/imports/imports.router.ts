@@ -1,12 +1,13 @@
 /** Imports (imports.*): an "assay.assessment" JSON document into a new assessment. */
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import { importAssessmentJson } from "./assessment-import.service.js";
 import { importAssessmentInput, importResultSchema } from "./imports.schemas.js";
 
 export const importsRouter = router({
   assessmentJson: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       orgRoute(
         ["imports"],

@@ -5,8 +5,8 @@
  * behind; tenancy.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { addMember, createOrg, createTeam, expectCode, failure, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, createTeam, expectCode, failure, rest } from "../assessments/test-fixtures.js";
 
 const minimal = (extra: Record<string, unknown> = {}) => ({
   format: "assay.assessment",
@@ -35,7 +35,7 @@ describe("imports", () => {
   }
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     team = await createTeam(h);
   });
   afterAll(() => h.close());

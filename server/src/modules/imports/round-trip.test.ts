@@ -4,13 +4,15 @@
  * Unicode text), written straight into the database,
  *   export            equals the document the generated data describes, and
  *   export -> import -> export  gives the same document again (exportedAt aside).
- * Each run gets a fresh organization, so tag names never collide between runs.
+ * Each run gets a fresh organization, so tag names never collide between runs. The data keeps
+ * the rules every write path checks: ATT&CK mappings that fit (technique ids ATT&CK knows, a
+ * tactic of one of them, or a tactic alone), knowledge-base links to the organization's articles.
  */
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, createOrg, failure, type Member } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, type Member } from "../assessments/test-fixtures.js";
 import type { AssessmentDocument } from "../exports/assessment-document.js";
 
 const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
@@ -28,13 +30,23 @@ const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 /** Who: one of the members (by index), or nobody. */
 const person = nullable(fc.nat(2));
 
-const activityArb = fc.record({
+/** ATT&CK mappings the rules accept as they are (an import would derive a missing tactic). */
+const mappingArb = fc.constantFrom<{ tactic: string | null; techniques: string[] }>(
+  { tactic: null, techniques: [] },
+  { tactic: "execution", techniques: [] },
+  { tactic: "credential-access", techniques: ["T1003", "T1003.001"] },
+  { tactic: "execution", techniques: ["T1059"] },
+  { tactic: "execution", techniques: ["T1059", "T1003.001"] },
+  { tactic: "command-and-control", techniques: ["T1105"] },
+  { tactic: "credential-access", techniques: ["T1558.003", "T1003"] },
+);
+
+const activityFields = fc.record({
   group: nullable(fc.nat(4)),
   title: text(40, 1),
   description: text(60),
-  tactic: nullable(fc.constantFrom("execution", "credential-access", "x-custom")),
-  techniques: fc.uniqueArray(fc.constantFrom("T1003", "T1003.001", "T1059", "T1105", "T1558.003"), { maxLength: 3 }),
-  knowledgeBaseArticleIds: fc.uniqueArray(fc.uuid({ version: 4 }), { maxLength: 2 }),
+  /** Indexes of the organization's knowledge-base articles (seed writes two). */
+  articles: fc.uniqueArray(fc.nat(1), { maxLength: 2 }),
   status: fc.constantFrom("planned", "waiting_red", "waiting_blue", "evaluated", "skipped" as const),
   command: nullable(text(40)),
   executedAt: nullable(instant),
@@ -67,6 +79,7 @@ const activityArb = fc.record({
   assets: fc.uniqueArray(fc.nat(3), { maxLength: 3 }),
   comments: fc.array(fc.record({ author: fc.nat(2), body: text(40, 1) }), { maxLength: 3 }),
 });
+const activityArb = fc.tuple(activityFields, mappingArb).map(([fields, mapping]) => ({ ...fields, ...mapping }));
 
 const assessmentArb = fc.record({
   name: text(30, 1),
@@ -102,7 +115,8 @@ describe("assessment round trip (property)", () => {
   let members: Member[];
 
   beforeAll(async () => {
-    h = await createHarness();
+    // The property exports hundreds of times: far past the costly-read limit of one person.
+    h = await createHarness({ RATE_LIMIT_COSTLY_READS_PER_ACCOUNT: "100000/1m" }, { attack: true });
     const org = await createOrg(h);
     owner = org.owner;
     members = [owner, await addMember(h, org.id), await addMember(h, org.id)];
@@ -122,9 +136,15 @@ describe("assessment round trip (property)", () => {
     return { orgId: org.id, api };
   }
 
-  /** Writes the generated assessment straight into the database; returns its id. */
-  async function seed(orgId: string, g: Generated): Promise<string> {
+  /** Writes the generated assessment (and two knowledge-base articles) straight into the database. */
+  async function seed(orgId: string, g: Generated): Promise<{ assessmentId: string; articleIds: string[] }> {
     const prisma = h.deps.db.prisma;
+    const articleIds = await Promise.all(
+      ["Runbook", "Detection note"].map(
+        async (title) =>
+          (await prisma.knowledgeArticle.create({ data: { organizationId: orgId, title, kind: "note" } })).id,
+      ),
+    );
     const tagIds = await Promise.all(
       g.tagDefs.map(async (t) => (await prisma.tag.create({ data: { organizationId: orgId, ...t } })).id),
     );
@@ -162,7 +182,7 @@ describe("assessment round trip (property)", () => {
           description: a.description,
           tactic: a.tactic,
           techniques: a.techniques,
-          knowledgeBaseArticleIds: a.knowledgeBaseArticleIds,
+          knowledgeBaseArticleIds: a.articles.map((k) => articleIds[k] as string),
           status: a.status,
           command: a.command,
           executedAt: date(a.executedAt),
@@ -207,11 +227,11 @@ describe("assessment round trip (property)", () => {
         })),
       });
     }
-    return assessment.id;
+    return { assessmentId: assessment.id, articleIds };
   }
 
   /** The document the generated data describes, by the export's rules (only used tags and assets, sorted). */
-  function expectedDocument(g: Generated): Omit<AssessmentDocument, "exportedAt"> {
+  function expectedDocument(g: Generated, articleIds: string[]): Omit<AssessmentDocument, "exportedAt"> {
     const email = (i: number | null) => (i === null ? null : (members[i] as Member).email);
     const usedTags = new Set([...g.tags, ...g.activities.flatMap((a) => a.tags)]);
     const usedAssets = new Set(g.activities.flatMap((a) => a.assets));
@@ -229,7 +249,9 @@ describe("assessment round trip (property)", () => {
         startDate: g.startDate,
         endDate: g.endDate,
         tags: g.tags.map(tagName).sort(),
+        alertMatching: "suggest",
       },
+      controls: [],
       tags: [...usedTags]
         .map((i) => g.tagDefs[i] as Generated["tagDefs"][number])
         .sort((a, b) => compare(a.name, b.name)),
@@ -242,7 +264,7 @@ describe("assessment round trip (property)", () => {
         description: a.description,
         tactic: a.tactic,
         techniques: a.techniques,
-        knowledgeBaseArticleIds: a.knowledgeBaseArticleIds,
+        knowledgeBaseArticleIds: a.articles.map((k) => articleIds[k] as string),
         status: a.status,
         tags: a.tags.map(tagName).sort(),
         assets: a.assets.map((k) => ({ name: assetOf(k).name, kind: assetOf(k).kind })).sort(byKindName),
@@ -262,6 +284,8 @@ describe("assessment round trip (property)", () => {
           alertSeverity: a.alertSeverity,
           notifiedAt: a.notifiedAt,
           notes: a.notes,
+          outcomeSetByHand: false,
+          controlOutcomes: [],
         },
         evaluation: {
           results: Object.fromEntries(CATEGORIES.map((c, k) => [c, a.results[k]])) as never,
@@ -284,9 +308,9 @@ describe("assessment round trip (property)", () => {
     await fc.assert(
       fc.asyncProperty(assessmentArb, async (generated) => {
         const { orgId, api } = await freshOrg();
-        const assessmentId = await seed(orgId, generated);
+        const { assessmentId, articleIds } = await seed(orgId, generated);
         const first = await api.exports.assessmentJson({ assessmentId });
-        expect(withoutExportTime(first)).toEqual(expectedDocument(generated));
+        expect(withoutExportTime(first)).toEqual(expectedDocument(generated, articleIds));
         const imported = await api.imports.assessmentJson({ document: first });
         expect(imported.warnings).toEqual([]);
         expect(imported.reused).toEqual({ tags: first.tags.length, assets: first.assets.length });
@@ -297,14 +321,23 @@ describe("assessment round trip (property)", () => {
     );
   }, 120_000);
 
-  it("imports into another organization the same document, people aside", async () => {
-    const [generated] = fc.sample(assessmentArb, { numRuns: 1, seed: 42 });
+  it("imports into another organization the same document, people and article links aside", async () => {
+    // The first sample (in a fixed order) linking an article: the links name the source organization's articles.
+    const generated = fc
+      .sample(assessmentArb, { numRuns: 50, seed: 42 })
+      .find((g) => g.activities.some((a) => a.articles.length > 0)) as Generated;
     const source = await freshOrg();
     const first = await source.api.exports.assessmentJson({
-      assessmentId: await seed(source.orgId, generated as Generated),
+      assessmentId: (await seed(source.orgId, generated)).assessmentId,
     });
     const target = await createOrg(h);
-    const imported = await target.owner.api.imports.assessmentJson({ document: first });
+    const linking = first.activities.findIndex((a) => a.knowledgeBaseArticleIds.length > 0);
+    const refused = await failure(target.owner.api.imports.assessmentJson({ document: first }));
+    expect(refused).toMatchObject({ code: "NOT_FOUND" });
+    expect(refused.fields[0]).toBe(`activities[${linking}].knowledgeBaseArticleIds[0]`);
+
+    const unlinked = { ...first, activities: first.activities.map((a) => ({ ...a, knowledgeBaseArticleIds: [] })) };
+    const imported = await target.owner.api.imports.assessmentJson({ document: unlinked });
     expect(imported.reused).toEqual({ tags: 0, assets: 0 });
     const second = await target.owner.api.exports.assessmentJson({ assessmentId: imported.assessment.id });
     // Nobody of the source organization is a member here: executors stay as text, the rest unnamed or the importer.
@@ -313,6 +346,7 @@ describe("assessment round trip (property)", () => {
         ...doc,
         activities: doc.activities.map((a) => ({
           ...a,
+          knowledgeBaseArticleIds: [],
           red: { ...a.red, executedBy: a.red.executedBy ?? a.red.executedByUser, executedByUser: null },
           evaluation: {
             ...a.evaluation,

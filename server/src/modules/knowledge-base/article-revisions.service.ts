@@ -1,7 +1,8 @@
 /** Reading an article's history: the stored earlier versions, and any one version in full. */
+
+import type { OrgCtx } from "../../identity/contexts.js";
 import { AppError } from "../../lib/app-error.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
-import type { OrgCtx } from "../assessments/scope.js";
 import type { ListRevisionsInput, Revision } from "./knowledge-base.schemas.js";
 import { findArticle } from "./knowledge-base.service.js";
 

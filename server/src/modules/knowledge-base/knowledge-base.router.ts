@@ -21,6 +21,7 @@ const tags = ["knowledge base"];
 
 const articlesRouter = router({
   list: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(
       orgRoute(
         tags,
@@ -34,16 +35,19 @@ const articlesRouter = router({
     .output(articlePageSchema)
     .query(({ ctx, input }) => listArticles(ctx, input)),
   get: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute(tags, "GET", "/kb/articles/{id}", "One article"))
     .input(articleIdInput)
     .output(articleSchema)
     .query(({ ctx, input }) => getArticle(ctx, input.id)),
   create: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "POST", "/kb/articles", "Write an article", "Any member of the organization."))
     .input(createArticleInput)
     .output(articleSchema)
     .mutation(({ ctx, input }) => createArticle(ctx, input)),
   update: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       orgRoute(
         tags,
@@ -57,16 +61,19 @@ const articlesRouter = router({
     .output(articleSchema)
     .mutation(({ ctx, input }) => updateArticle(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(orgRoute(tags, "DELETE", "/kb/articles/{id}", "Delete an article and its history", "Owners and admins."))
     .input(articleIdInput)
     .output(articleSchema)
     .mutation(({ ctx, input }) => deleteArticle(ctx, input.id)),
   revisions: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute(tags, "GET", "/kb/articles/{id}/revisions", "Earlier versions of an article, newest first"))
     .input(listRevisionsInput)
     .output(revisionPageSchema)
     .query(({ ctx, input }) => listRevisions(ctx, input)),
   revision: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute(tags, "GET", "/kb/articles/{id}/revisions/{revision}", "One version of an article in full"))
     .input(revisionInput)
     .output(revisionSchema)

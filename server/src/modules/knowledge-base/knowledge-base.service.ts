@@ -5,11 +5,12 @@
  * revision it read, so concurrent edits never lose a version.
  */
 import { originOf } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { KnowledgeArticle, Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
 import { requireOrgPermission } from "../acl/access.js";
-import type { OrgCtx, Tx } from "../assessments/scope.js";
 import { recordAudit } from "../audit/audit.js";
 import type {
   Article,
@@ -91,6 +92,27 @@ export async function findArticle(ctx: OrgCtx, id: string, field = "id"): Promis
   const row = await ctx.db.prisma.knowledgeArticle.findFirst({ where: { id, organizationId: ctx.org.id } });
   if (!row) throw articleNotFound(field);
   return row;
+}
+
+/** The ids among `ids` that name no article of `organizationId` (another organization's included). */
+export async function unknownArticleIds(tx: Tx, organizationId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const found = await tx.knowledgeArticle.findMany({
+    where: { organizationId, id: { in: ids } },
+    select: { id: true },
+  });
+  const known = new Set(found.map((a) => a.id));
+  return [...new Set(ids)].filter((id) => !known.has(id));
+}
+
+/** NOT_FOUND naming `field` unless every id names an article of the organization (as tags and assets). */
+export async function assertArticlesInOrg(
+  tx: Tx,
+  organizationId: string,
+  ids: string[],
+  field = "knowledgeBaseArticleIds",
+): Promise<void> {
+  if ((await unknownArticleIds(tx, organizationId, ids)).length > 0) throw articleNotFound(field);
 }
 
 /** One article with its body. */

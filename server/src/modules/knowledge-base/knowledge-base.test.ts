@@ -1,8 +1,8 @@
 /** kb.articles.*: refusals first (validation, tenancy, roles), then search, revisions, technique links, REST. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, createOrg, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
 
 describe("knowledge base", () => {
   let h: Harness;

@@ -4,9 +4,9 @@
  * see (or none named) yields no articles rather than an error.
  */
 import type { Context } from "../../context.js";
+import { enterOrganization } from "../../guard/chain.js";
+import type { Principal } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
-import { resolveOrg } from "../acl/access.js";
-import type { AuthUser } from "../auth/session-guard.js";
 
 export interface TechniqueArticle {
   id: string;
@@ -20,12 +20,12 @@ const LIMIT = 100;
 
 /** Articles of the organization named by X-Organization-Id that link `attackId`, by title. */
 export async function techniqueArticles(
-  ctx: Pick<Context, "db" | "auth"> & { req?: Pick<Context["req"], "headers">; user?: AuthUser | null },
+  ctx: Pick<Context, "db" | "auth"> & { req?: Pick<Context["req"], "headers">; principal?: Principal | null },
   attackId: string,
 ): Promise<TechniqueArticle[]> {
   const orgId = ctx.req?.headers.get("x-organization-id");
-  if (!orgId || !ctx.user) return [];
-  const org = await resolveOrg(ctx, ctx.user, orgId).catch((error: unknown) => {
+  if (!orgId || !ctx.principal) return [];
+  const org = await enterOrganization(ctx, ctx.principal, orgId).catch((error: unknown) => {
     if (error instanceof AppError && (error.code === "NOT_FOUND" || error.code === "VALIDATION")) return null;
     throw error;
   });

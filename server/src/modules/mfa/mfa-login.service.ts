@@ -2,19 +2,19 @@
  * The second step of a sign-in: a first factor (password, or a federated identity) that
  * finds a confirmed TOTP factor opens a challenge instead of a session; `verifyMfa` redeems
  * it with a code. Challenges are opaque, stored hashed, single use, 5 minutes, and bound
- * to the IP address and user agent that signed in. Wrong codes count toward the lockout.
+ * to the IP address and user agent that signed in. Wrong codes count toward the lockout of
+ * the (account, address) pair, like wrong passwords.
  */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
 import { AppError } from "../../lib/app-error.js";
 import { randomToken, sha256 } from "../../lib/crypto.js";
 import { recordAudit } from "../audit/audit.js";
-import { afterFailure, CLEARED, isLocked } from "../auth/lockout.js";
 import { openSession, type TokenPair } from "../auth/session-tokens.js";
+import { clearAddressFailures, isAddressLocked, recordAddressFailure } from "../auth/sign-in-throttle.js";
 import { acceptProof, type SecondFactorProof } from "./second-factor.js";
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<Context, "auth" | "config" | "clock" | "db" | "req" | "limits">;
 type Db = Pick<Tx, "mfaFactor">;
 
@@ -68,30 +68,34 @@ export async function openMfaChallenge(
   return { mfaRequired: true, challenge: token, expiresAt: expiresAt.toISOString() };
 }
 
-/** Counts a failed second factor toward the account lockout, and audits it (committed on its own). */
+/** Counts a failed second factor toward the address's lockout, and audits it (committed on its own). */
 async function recordFailure(ctx: Ctx, userId: string, metadata: Record<string, string>): Promise<void> {
-  const now = ctx.clock.now();
-  const origin = originOf(ctx);
   await ctx.db.prisma.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
-    const failure = isLocked(user, now) ? undefined : afterFailure(user, now, ctx.config.auth.lockout);
-    if (failure) await tx.user.update({ where: { id: userId }, data: failure.next });
-    await recordAudit(tx, origin, { type: "auth.mfa.failed", targetType: "user", targetId: userId, metadata });
-    if (failure?.locked) {
-      await recordAudit(tx, origin, {
-        type: "auth.lockout",
-        targetType: "user",
-        targetId: userId,
-        metadata: { until: failure.next.lockedUntil?.toISOString() ?? null, level: failure.next.lockoutLevel },
-      });
-    }
+    await recordAddressFailure(tx, ctx, userId);
+    await recordAudit(tx, originOf(ctx), { type: "auth.mfa.failed", targetType: "user", targetId: userId, metadata });
   });
 }
 
-type Outcome = { ok: true; pair: TokenPair } | { ok: false; reason: string };
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Completes a challenged sign-in with a TOTP or recovery code: the usual token pair and session. */
-export async function verifyMfa(ctx: Ctx, input: { challenge: string } & SecondFactorProof): Promise<TokenPair> {
+/** The account whose challenge was redeemed, and how. */
+export interface RedeemedBy {
+  userId: string;
+  method: "totp" | "recovery_code";
+}
+
+/**
+ * Redeems a challenge of the password step with a TOTP or recovery code (single use, bound
+ * to the browser that signed in, counted toward the address's lockout), then runs
+ * `complete` in the same transaction: a session for auth.verifyMfa, a grant's sign-in for
+ * the OAuth pages. `audit` names where the attempt came from in failure events.
+ */
+export async function redeemMfaChallenge<T>(
+  ctx: Ctx,
+  input: { challenge: string } & SecondFactorProof,
+  complete: (tx: Tx, redeemed: RedeemedBy) => Promise<T>,
+  audit: Record<string, string> = {},
+): Promise<T> {
   await ctx.limits.consume("mfaPerIp", ctx.req.ip ?? "unknown");
   const now = ctx.clock.now();
   const challenge = await ctx.db.prisma.mfaChallenge.findUnique({
@@ -106,11 +110,11 @@ export async function verifyMfa(ctx: Ctx, input: { challenge: string } & SecondF
   // Deactivated, or the factor was disabled or reset since the password step.
   if (!user.isActive || user.deletedAt || !factor?.confirmedAt) throw challengeRefused();
   const method = input.recoveryCode !== undefined ? "recovery_code" : "totp";
-  if (isLocked(user, now)) {
-    await recordFailure(ctx, user.id, { method, reason: "locked" });
+  if (await isAddressLocked(ctx.db.prisma, ctx, user.id)) {
+    await recordFailure(ctx, user.id, { ...audit, method, reason: "locked" });
     throw codeRefused();
   }
-  const outcome = await ctx.db.prisma.$transaction(async (tx): Promise<Outcome> => {
+  const outcome = await ctx.db.prisma.$transaction(async (tx): Promise<Outcome<T>> => {
     const result = await acceptProof(tx, ctx, factor, input);
     if (result !== "ok") return { ok: false, reason: result };
     // Single use: of two redemptions of one challenge, one wins; the loser rolls back its code.
@@ -119,22 +123,28 @@ export async function verifyMfa(ctx: Ctx, input: { challenge: string } & SecondF
       data: { usedAt: now },
     });
     if (claimed.count === 0) throw challengeRefused();
-    const updated = await tx.user.update({ where: { id: user.id }, data: { ...CLEARED, lastLoginAt: now } });
+    await clearAddressFailures(tx, ctx, user.id);
+    return { ok: true, value: await complete(tx, { userId: user.id, method }) };
+  });
+  if (outcome.ok) return outcome.value;
+  await recordFailure(ctx, user.id, { ...audit, method, reason: outcome.reason });
+  throw codeRefused();
+}
+
+/** Completes a challenged sign-in with a TOTP or recovery code: the usual token pair and session. */
+export function verifyMfa(ctx: Ctx, input: { challenge: string } & SecondFactorProof): Promise<TokenPair> {
+  return redeemMfaChallenge(ctx, input, async (tx, { userId, method }) => {
+    const updated = await tx.user.update({ where: { id: userId }, data: { lastLoginAt: ctx.clock.now() } });
     const pair = await openSession(tx, ctx, updated);
     const remaining =
-      method === "recovery_code"
-        ? await tx.recoveryCode.count({ where: { userId: user.id, usedAt: null } })
-        : undefined;
+      method === "recovery_code" ? await tx.recoveryCode.count({ where: { userId, usedAt: null } }) : undefined;
     await recordAudit(tx, originOf(ctx), {
       type: "auth.login.succeeded",
-      actorId: user.id,
+      actorId: userId,
       targetType: "session",
       targetId: pair.sessionId,
       metadata: { method, ...(remaining === undefined ? {} : { recoveryCodesRemaining: remaining }) },
     });
-    return { ok: true, pair };
+    return pair;
   });
-  if (outcome.ok) return outcome.pair;
-  await recordFailure(ctx, user.id, { method, reason: outcome.reason });
-  throw codeRefused();
 }

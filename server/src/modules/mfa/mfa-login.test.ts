@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestAccount } from "../../test-support/harness.js";
-import { type Enrolled, enrol } from "./mfa-test-support.js";
+import { type Enrolled, enrol } from "../../test-support/mfa-kit.js";
 
 async function auditCount(h: Harness, type: string, where: Record<string, unknown> = {}): Promise<number> {
   return h.deps.db.prisma.auditEvent.count({ where: { type, ...where } });

@@ -5,8 +5,8 @@
  */
 import { LRUCache } from "lru-cache";
 import type { Context } from "../../context.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
-import type { AuthUser } from "../auth/session-guard.js";
 import { hasConfirmedFactor } from "./mfa-login.service.js";
 
 type Deps = Pick<Context, "auth" | "config" | "db">;

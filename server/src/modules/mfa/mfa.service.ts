@@ -1,18 +1,17 @@
 /** The account's own TOTP factor: set-up, confirmation, recovery codes, disabling; and the admin reset. */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { withTarget } from "../admin/target-user.js";
 import { recordAudit } from "../audit/audit.js";
-import type { AuthUser } from "../auth/session-guard.js";
 import { forgetEnrolment, isMfaRequiredFor } from "./mfa-requirement.js";
 import { replaceRecoveryCodes } from "./recovery-codes.js";
 import { acceptProof, claimStep, stepOf } from "./second-factor.js";
 import { newTotpSecret, otpauthUri, qrCodeDataUrl } from "./totp.js";
 
 type Ctx = Pick<Context, "auth" | "config" | "clock" | "db" | "req" | "limits">;
-type Tx = Prisma.TransactionClient;
 
 const wrongCode = () => new AppError("AUTH_INVALID_CREDENTIALS", "Invalid authentication code", "code");
 const notEnabled = () => new AppError("CONFLICT", "Two-factor authentication is not enabled");
@@ -32,7 +31,8 @@ async function confirmedFactorOf(ctx: Ctx, userId: string) {
 }
 
 /** The account's second-factor state. */
-export async function status(ctx: Ctx, user: AuthUser) {
+export async function status(ctx: Ctx & { user: AuthUser }) {
+  const { user } = ctx;
   const factor = await ctx.db.prisma.mfaFactor.findUnique({ where: { userId: user.id } });
   const remaining = factor?.confirmedAt
     ? await ctx.db.prisma.recoveryCode.count({ where: { userId: user.id, usedAt: null } })
@@ -47,7 +47,8 @@ export async function status(ctx: Ctx, user: AuthUser) {
 }
 
 /** Starts (or restarts) enrolment: a new secret, sealed, unconfirmed until `confirm`. */
-export async function setup(ctx: Ctx, user: AuthUser) {
+export async function setup(ctx: Ctx & { user: AuthUser }) {
+  const { user } = ctx;
   const secret = newTotpSecret();
   const secretEncrypted = ctx.auth.ring.encrypt(secret);
   await ctx.db.prisma.$transaction(async (tx) => {
@@ -66,7 +67,8 @@ export async function setup(ctx: Ctx, user: AuthUser) {
 }
 
 /** Confirms enrolment with a first code; returns the ten recovery codes, shown this once. */
-export async function confirm(ctx: Ctx, user: AuthUser, input: { code: string }) {
+export async function confirm(ctx: Ctx & { user: AuthUser }, input: { code: string }) {
+  const { user } = ctx;
   await ctx.limits.consume("mfaPerAccount", user.id);
   const factor = await ctx.db.prisma.mfaFactor.findUnique({ where: { userId: user.id } });
   if (!factor) throw new AppError("CONFLICT", "Start with mfa.setup");
@@ -91,7 +93,8 @@ export async function confirm(ctx: Ctx, user: AuthUser, input: { code: string })
 }
 
 /** Turns the factor off; needs the password (when the account has one) and a code. */
-export async function disable(ctx: Ctx, user: AuthUser, input: { password?: string | undefined; code: string }) {
+export async function disable(ctx: Ctx & { user: AuthUser }, input: { password?: string | undefined; code: string }) {
+  const { user } = ctx;
   await ctx.limits.consume("mfaPerAccount", user.id);
   const account = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
   const factor = await confirmedFactorOf(ctx, user.id);
@@ -118,7 +121,8 @@ export async function disable(ctx: Ctx, user: AuthUser, input: { password?: stri
 }
 
 /** Replaces the recovery codes (the old ones stop working) after a fresh TOTP code. */
-export async function regenerateRecoveryCodes(ctx: Ctx, user: AuthUser, input: { code: string }) {
+export async function regenerateRecoveryCodes(ctx: Ctx & { user: AuthUser }, input: { code: string }) {
+  const { user } = ctx;
   await ctx.limits.consume("mfaPerAccount", user.id);
   const factor = await confirmedFactorOf(ctx, user.id);
   const recoveryCodes = await ctx.db.prisma.$transaction(async (tx) => {
@@ -136,7 +140,8 @@ export async function regenerateRecoveryCodes(ctx: Ctx, user: AuthUser, input: {
 }
 
 /** An admin removes a user's factor (lost device); plain admins cannot touch superusers. */
-export async function adminReset(ctx: Ctx, actor: AuthUser, userId: string) {
+export async function adminReset(ctx: Ctx & { user: AuthUser }, userId: string) {
+  const { user: actor } = ctx;
   const hadFactor = await withTarget(ctx, actor, userId, async (tx, target) => {
     const removed = await removeFactor(tx, target.id);
     await recordAudit(tx, originOf(ctx), {

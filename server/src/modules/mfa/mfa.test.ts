@@ -4,14 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createApp } from "../../app.js";
+import { appRouter } from "../../app-router.js";
 import { createRequestContext } from "../../context.js";
-import { createApp } from "../../http/app.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
+import { authenticatorFor, enrol } from "../../test-support/mfa-kit.js";
 import { mergeRouters, router } from "../../trpc/init.js";
 import { authedProcedure } from "../../trpc/procedures.js";
-import { appRouter } from "../../trpc/router.js";
 import { assertMfaSatisfied } from "./mfa-requirement.js";
-import { authenticatorFor, enrol } from "./mfa-test-support.js";
 
 async function auditCount(h: Harness, type: string, targetId: string): Promise<number> {
   return h.deps.db.prisma.auditEvent.count({ where: { type, targetId } });

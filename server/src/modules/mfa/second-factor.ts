@@ -3,11 +3,10 @@
  * (RFC 6238 §5.2), or an unused recovery code. Shared by sign-in and the factor settings.
  */
 import type { Context } from "../../context.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
 import { spendRecoveryCode } from "./recovery-codes.js";
 import { matchTotp } from "./totp.js";
 
-type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, "auth" | "config" | "clock">;
 
 /** What the user typed: a code from the authenticator app, or a recovery code. */

@@ -4,8 +4,7 @@
  * nothing but the AttackImport record.
  */
 import type { Deps } from "../../context.js";
-import type { Database } from "../../db/database.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Database, Tx } from "../../db/database.js";
 import type { ParsedAttack } from "./attack-model.js";
 import {
   isoMillis,
@@ -58,7 +57,6 @@ export interface ImportOptions {
   onProgress?: ImportProgress;
 }
 
-type Tx = Prisma.TransactionClient;
 type Verdict = keyof ChangeCounts;
 
 // A full import writes a few MB in one statement per table; Prisma's 5 s default is for OLTP work.

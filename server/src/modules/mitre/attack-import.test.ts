@@ -1,17 +1,12 @@
 /**
- * Importing the shared ATT&CK 18.1 bundle: counts checked against the raw JSON (read without the
+ * Importing the committed ATT&CK 18.1 bundle (reference-data/attack): counts checked against the raw JSON (read without the
  * parser), idempotent re-import, change detection, and all-or-nothing failure.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test-support/harness.js";
+import { readAttackBundle } from "../../test-support/reference-data.js";
 import { ensureAttackLoaded, importAttack } from "./attack-import.service.js";
 import { parseAttackBundle } from "./stix-bundle.js";
-
-const SHARED_BUNDLE = fileURLToPath(
-  new URL("../../../../../shared/data/attack/enterprise-attack-18.1.json", import.meta.url),
-);
 
 interface RawObject {
   type: string;
@@ -26,13 +21,13 @@ interface RawObject {
   external_references?: { source_name: string; external_id?: string }[];
 }
 
-const readBundle = () => JSON.parse(readFileSync(SHARED_BUNDLE, "utf8")) as { objects: RawObject[] };
+const readBundle = () => readAttackBundle() as { objects: RawObject[] };
 const active = (o: RawObject) => o.revoked !== true && o.x_mitre_deprecated !== true;
 const objectCount = (raw: RawObject[]) =>
   raw.filter((o) => ["x-mitre-tactic", "attack-pattern", "course-of-action"].includes(o.type)).length;
 const attackIdOf = (o: RawObject) => o.external_references?.find((r) => r.source_name === "mitre-attack")?.external_id;
 
-describe("importAttack with the shared ATT&CK 18.1 bundle", () => {
+describe("importAttack with the committed ATT&CK 18.1 bundle", () => {
   let h: Harness;
   let raw: RawObject[];
   const parse = (json: unknown) => parseAttackBundle(json, { sourceName: "enterprise-attack-18.1.json" });

@@ -3,10 +3,11 @@
  * JSON parameter expanded by jsonb_to_recordset (Prisma's createMany binds every value separately,
  * several times slower on PGlite).
  */
+
+import type { Tx } from "../../db/database.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { MitigationRow, TacticRow, TechniqueLinks, TechniqueRow } from "./attack-rows.js";
 
-type Tx = Prisma.TransactionClient;
 type Versioned<Row> = Row & { attackVersion: string };
 
 /** The bundle is authoritative for the links of every technique it changes: drop theirs, write its. */

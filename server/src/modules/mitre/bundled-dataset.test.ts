@@ -6,12 +6,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ATTACK_BUNDLE_NAME, ATTACK_BUNDLE_PATH, readAttackBundle } from "../../test-support/reference-data.js";
 import { BUNDLED_DATASET_URL, decodeAttackDataset, loadBundledAttackDataset } from "./bundled-dataset.js";
 import { parseAttackBundle } from "./stix-bundle.js";
 
-const SHARED_BUNDLE = fileURLToPath(
-  new URL("../../../../../shared/data/attack/enterprise-attack-18.1.json", import.meta.url),
-);
 const SCRIPT = fileURLToPath(new URL("../../../scripts/build-attack-dataset.ts", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -22,10 +20,8 @@ describe("bundled ATT&CK dataset", () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it("equals what parseAttackBundle makes of the shared bundle", async () => {
-    const expected = parseAttackBundle(JSON.parse(await readFile(SHARED_BUNDLE, "utf8")), {
-      sourceName: "enterprise-attack-18.1.json",
-    });
+  it("equals what parseAttackBundle makes of the committed STIX bundle", async () => {
+    const expected = parseAttackBundle(readAttackBundle(), { sourceName: ATTACK_BUNDLE_NAME });
     expect(await loadBundledAttackDataset()).toEqual(expected);
   });
 
@@ -41,10 +37,12 @@ describe("bundled ATT&CK dataset", () => {
     });
   });
 
-  it("is reproduced by the builder script: same bytes on every run, same content as the committed file", async () => {
+  it("is reproduced by the builder script from the committed bundle: same bytes on every run, same content as the committed file", async () => {
     const build = async (name: string) => {
       const out = join(dir, name);
-      await promisify(execFile)(process.execPath, ["--import", "tsx", SCRIPT, SHARED_BUNDLE, out], { cwd: SERVER_DIR });
+      await promisify(execFile)(process.execPath, ["--import", "tsx", SCRIPT, ATTACK_BUNDLE_PATH, out], {
+        cwd: SERVER_DIR,
+      });
       return readFile(out);
     };
     const first = await build("a.json.gz");
@@ -54,6 +52,13 @@ describe("bundled ATT&CK dataset", () => {
     const committed = gunzipSync(await readFile(BUNDLED_DATASET_URL)).toString("utf8");
     expect(gunzipSync(first).toString("utf8")).toBe(committed);
   }, 60_000);
+
+  it("ships with MITRE's licence notice beside it, as the ATT&CK licence requires of every copy", async () => {
+    const notice = await readFile(new URL("LICENSE-ATTACK.txt", BUNDLED_DATASET_URL), "utf8");
+    expect(notice).toContain(
+      "© 2025 The MITRE Corporation. This work is reproduced and distributed with the permission",
+    );
+  });
 
   it("rejects bytes that are not a dataset", async () => {
     await expect(decodeAttackDataset(Buffer.from("plain text"))).rejects.toThrow(/not gzip-compressed JSON/);

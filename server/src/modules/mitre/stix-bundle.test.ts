@@ -1,12 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readAttackBundle } from "../../test-support/reference-data.js";
 import { type ParsedAttack, parseAttackBundle } from "./stix-bundle.js";
-
-/** The shared ATT&CK 18.1 bundle: /work/main/server/src/modules/mitre -> /work/shared. */
-const SHARED_BUNDLE = fileURLToPath(
-  new URL("../../../../../shared/data/attack/enterprise-attack-18.1.json", import.meta.url),
-);
 
 // The raw bundle, read with plain JSON, so expected counts do not go through the parser under test.
 interface RawObject {
@@ -21,15 +15,14 @@ interface RawObject {
   tactic_refs?: string[];
 }
 
-describe("parseAttackBundle on the shared ATT&CK 18.1 bundle", () => {
+describe("parseAttackBundle on the committed ATT&CK 18.1 bundle", () => {
   let raw: RawObject[];
   let parsed: ParsedAttack;
   const active = (o: RawObject) => o.revoked !== true && o.x_mitre_deprecated !== true;
   const ofType = (type: string) => raw.filter((o) => o.type === type);
 
   beforeAll(() => {
-    expect(existsSync(SHARED_BUNDLE), SHARED_BUNDLE).toBe(true);
-    const json: unknown = JSON.parse(readFileSync(SHARED_BUNDLE, "utf8"));
+    const json = readAttackBundle();
     raw = (json as { objects: RawObject[] }).objects;
     parsed = parseAttackBundle(json, { sourceName: "enterprise-attack-18.1.json" });
   });

@@ -6,12 +6,13 @@
  */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
-import type { Prisma, User } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
+import type { User } from "../../generated/prisma/client.js";
 import { recordAudit } from "../audit/audit.js";
+import { safeAvatarUrlOrNull } from "../users/avatar-url.js";
 import { OidcFlowError } from "./oidc-errors.js";
 import type { FederatedProfile } from "./provider-clients.js";
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<Context, "config" | "clock" | "req">;
 
 function assertUsable(user: Pick<User, "isActive" | "deletedAt">): void {
@@ -37,7 +38,8 @@ async function createAccount(tx: Tx, ctx: Ctx, provider: string, profile: Federa
     data: {
       email: profile.email,
       name,
-      avatarUrl: profile.avatarUrl,
+      // Provider data is untrusted input like any other: an unsafe avatar is dropped.
+      avatarUrl: safeAvatarUrlOrNull(profile.avatarUrl),
       federatedIdentities: { create: identityData(provider, profile, now) },
     },
   });

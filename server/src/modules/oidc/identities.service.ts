@@ -1,9 +1,9 @@
 /** The signed-in account's federated identities: listing, linking another, and unlinking. */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { recordAudit } from "../audit/audit.js";
-import type { AuthUser } from "../auth/session-guard.js";
 import { startOidcLogin } from "./oidc-flow.service.js";
 import { publicProviders } from "./provider-clients.js";
 
@@ -12,7 +12,8 @@ type Ctx = Pick<Context, "auth" | "config" | "clock" | "db" | "req" | "limits" |
 const notFound = () => new AppError("NOT_FOUND", "No such linked identity", "id");
 
 /** The identities linked to `user`, oldest first. */
-export async function listIdentities(ctx: Ctx, user: AuthUser) {
+export async function listIdentities(ctx: Ctx & { user: AuthUser }) {
+  const { user } = ctx;
   const names = new Map(publicProviders(ctx.config).map((p) => [p.id, p.name]));
   const rows = await ctx.db.prisma.federatedIdentity.findMany({
     where: { userId: user.id },
@@ -30,7 +31,8 @@ export async function listIdentities(ctx: Ctx, user: AuthUser) {
 }
 
 /** Removes one identity, unless it is the account's last way to sign in (no password, no other identity). */
-export async function unlinkIdentity(ctx: Ctx, user: AuthUser, id: string): Promise<void> {
+export async function unlinkIdentity(ctx: Ctx & { user: AuthUser }, id: string): Promise<void> {
+  const { user } = ctx;
   await ctx.db.prisma.$transaction(async (tx) => {
     const identity = await tx.federatedIdentity.findUnique({ where: { id } });
     if (!identity || identity.userId !== user.id) throw notFound();
@@ -54,7 +56,11 @@ export async function unlinkIdentity(ctx: Ctx, user: AuthUser, id: string): Prom
 }
 
 /** Starts a flow that links a provider account to `user`; the browser then opens the returned URL. */
-export async function startLink(ctx: Ctx, user: AuthUser, input: { provider: string; returnTo?: string | undefined }) {
+export async function startLink(
+  ctx: Ctx & { user: AuthUser },
+  input: { provider: string; returnTo?: string | undefined },
+) {
+  const { user } = ctx;
   const host = ctx.req.headers.get("host");
   const requestOrigin = host ? `http://${host}` : ctx.config.appUrl;
   const authorizationUrl = await startOidcLogin(ctx, { ...input, requestOrigin, linkUserId: user.id });

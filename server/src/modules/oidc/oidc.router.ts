@@ -18,6 +18,7 @@ export const oidcRouter = router({
     .output(z.array(providerSchema))
     .query(({ ctx }) => publicProviders(ctx.config)),
   link: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: { method: "POST", path: "/oidc/link", tags, summary: "Link a provider account to mine" },
       description:
@@ -25,14 +26,16 @@ export const oidcRouter = router({
     })
     .input(linkInput)
     .output(z.object({ authorizationUrl: z.string() }))
-    .mutation(({ ctx, input }) => startLink(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => startLink(ctx, input)),
   identities: router({
     list: authedProcedure
+      .meta({ scope: "interactive" })
       .meta({ openapi: { method: "GET", path: "/oidc/identities", tags, summary: "My linked provider accounts" } })
       .input(z.void())
       .output(z.array(identitySchema))
-      .query(({ ctx }) => listIdentities(ctx, ctx.user)),
+      .query(({ ctx }) => listIdentities(ctx)),
     unlink: authedProcedure
+      .meta({ scope: "interactive" })
       .meta({
         openapi: { method: "DELETE", path: "/oidc/identities/{id}", tags, summary: "Unlink a provider account" },
         description: "Refused when it is the account's only way to sign in.",
@@ -40,7 +43,7 @@ export const oidcRouter = router({
       .input(identityIdInput)
       .output(okSchema)
       .mutation(async ({ ctx, input }) => {
-        await unlinkIdentity(ctx, ctx.user, input.id);
+        await unlinkIdentity(ctx, input.id);
         return { ok: true as const };
       }),
   }),

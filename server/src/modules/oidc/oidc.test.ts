@@ -5,9 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { enrol } from "../mfa/mfa-test-support.js";
+import { enrol } from "../../test-support/mfa-kit.js";
+import {
+  authorize,
+  startTestIdentityProvider,
+  type TestIdentityProvider,
+} from "../../test-support/test-identity-provider.js";
 import { cleanupLoginArtifacts } from "./login-artifacts.js";
-import { authorize, startTestIdentityProvider, type TestIdentityProvider } from "./test-identity-provider.js";
 
 const API = "http://assay.test";
 const CALLBACK = `${API}/auth/oidc/test/callback`;

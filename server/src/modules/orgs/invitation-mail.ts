@@ -1,14 +1,11 @@
 /** The invitation mail: a plain-text part and a simple HTML part carrying the same accept link. */
 import type { MailContent } from "../../lib/mail/mailer.js";
-import { escapeHtml } from "../../lib/mail/password-reset-mail.js";
+import { escapeHtml, inertName } from "../../lib/mail/user-text.js";
 
 /** The link the mail carries: the SPA's accept page with the token in the query. */
 export function invitationLink(appUrl: string, token: string): string {
   return `${appUrl}/invitations/accept?token=${encodeURIComponent(token)}`;
 }
-
-// Names are chosen by users: keep them on one line in the subject.
-const oneLine = (value: string) => value.replace(/[\r\n]+/g, " ");
 
 /** The mail inviting `to` into `orgName` with `role`; the link works once, for `validDays`. */
 export function invitationMail(input: {
@@ -17,9 +14,14 @@ export function invitationMail(input: {
   inviterName: string;
   role: string;
   link: string;
+  /** The token in `link`: stored sealed (sealed-secret.ts). */
+  secret?: string;
   validDays: number;
 }): MailContent {
-  const { to, orgName, inviterName, role, link, validDays } = input;
+  const { to, role, link, secret, validDays } = input;
+  // Names are chosen by users: one line, no links (see user-text.ts).
+  const orgName = inertName(input.orgName);
+  const inviterName = inertName(input.inviterName);
   const text = [
     "Hello,",
     "",
@@ -38,5 +40,11 @@ export function invitationMail(input: {
     `<p>If the button does not work, paste this address into your browser:<br>${href}</p>`,
     "<p>If you did not expect this invitation, ignore this mail.</p>",
   ].join("\n");
-  return { to, subject: oneLine(`${inviterName} invited you to ${orgName} on Assay`), text, html };
+  return {
+    to,
+    subject: `${inviterName} invited you to ${orgName} on Assay`,
+    text,
+    html,
+    ...(secret ? { secret } : {}),
+  };
 }

@@ -10,6 +10,7 @@ const who = "Signed in with the email address the invitation was sent to.";
 
 export const invitationsRouter = router({
   accept: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: {
         method: "POST",
@@ -22,8 +23,9 @@ export const invitationsRouter = router({
     })
     .input(invitationTokenInput)
     .output(organizationSchema)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx, ctx.user, input.token)),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),
   decline: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: {
         method: "POST",
@@ -37,7 +39,7 @@ export const invitationsRouter = router({
     .input(invitationTokenInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await declineInvitation(ctx, ctx.user, input.token);
+      await declineInvitation(ctx, input.token);
       return { ok: true as const };
     }),
 });

@@ -3,15 +3,17 @@
  * INVITATION_TTL_DAYS, mailed in the transaction that creates them; accepted or declined by the
  * signed-in account whose email they were sent to.
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { randomToken, sha256 } from "../../lib/crypto.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
-import { changingOrg, type OrgScope, requireOrgPermission } from "../acl/access.js";
+import { changingOrg, requireOrgPermission } from "../acl/access.js";
 import { canManageMember } from "../acl/permissions.js";
-import type { AuthUser } from "../auth/session-guard.js";
 import { invitationLink, invitationMail } from "./invitation-mail.js";
-import { type OrgCtx, recordOrgAudit, type Tx } from "./org-audit.js";
+import { type OrgDeps, recordOrgAudit } from "./org-audit.js";
 import {
   type Invitation,
   type InvitationRow,
@@ -47,13 +49,14 @@ async function invitersOf(tx: Pick<Tx, "user">, rows: { invitedById: string | nu
  * invitation for the same address is replaced (revoked), so only the newest link works.
  */
 export async function inviteMember(
-  ctx: OrgCtx,
-  actor: AuthUser,
-  org: OrgScope,
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
   input: InviteInput,
 ): Promise<Invitation> {
+  const { user: actor, org } = ctx;
   requireOrgPermission(org, "manage:invitations");
   if (!canManageMember(org.role, input.role)) throw forbiddenOwnerInvitation();
+  // Each invitation mails an address of the inviter's choosing: a budget per inviter keeps it from being a spam relay.
+  await ctx.limits.consume("invitePerAccount", actor.id);
   const now = ctx.clock.now();
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 24 * 3600 * 1000);
@@ -101,6 +104,7 @@ export async function inviteMember(
       inviterName: actor.name,
       role: row.role,
       link: invitationLink(ctx.config.appUrl, token),
+      secret: token,
       validDays: INVITATION_TTL_DAYS,
     });
     return { row, mail: await ctx.mailer.enqueue(tx, content) };
@@ -111,7 +115,8 @@ export async function inviteMember(
 }
 
 /** Pending invitations of the organization, newest first (owners and admins). */
-export async function listInvitations(ctx: OrgCtx, org: OrgScope, input: { page: number; pageSize: number }) {
+export async function listInvitations(ctx: OrgDeps & { org: OrgScope }, input: { page: number; pageSize: number }) {
+  const { org } = ctx;
   requireOrgPermission(org, "manage:invitations");
   const now = ctx.clock.now();
   const where: Prisma.InvitationWhereInput = { organizationId: org.id, ...pendingWhere(now) };
@@ -129,7 +134,11 @@ export async function listInvitations(ctx: OrgCtx, org: OrgScope, input: { page:
 }
 
 /** Revokes a pending invitation of the organization; only owners revoke invitations to become owner. */
-export async function revokeInvitation(ctx: OrgCtx, actor: AuthUser, org: OrgScope, id: string): Promise<Invitation> {
+export async function revokeInvitation(
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
+  id: string,
+): Promise<Invitation> {
+  const { user: actor, org } = ctx;
   requireOrgPermission(org, "manage:invitations");
   const now = ctx.clock.now();
   return ctx.db.prisma.$transaction(async (tx) => {
@@ -162,7 +171,7 @@ function notPending(row: InvitationRow, now: Date): AppError {
 }
 
 /** The invitation behind `token`, if it is pending and addressed to `user`. */
-async function answerableInvitation(ctx: OrgCtx, user: AuthUser, token: string, now: Date) {
+async function answerableInvitation(ctx: OrgDeps, user: AuthUser, token: string, now: Date) {
   const row = await ctx.db.prisma.invitation.findUnique({
     where: { tokenHash: sha256(token) },
     include: { organization: { select: { id: true, name: true, deletedAt: true } } },
@@ -190,7 +199,8 @@ async function claim(tx: Tx, row: InvitationRow, now: Date, answer: "acceptedAt"
 }
 
 /** Accepts an invitation: the membership is created with the invited role, in the same transaction. */
-export async function acceptInvitation(ctx: OrgCtx, user: AuthUser, token: string): Promise<Organization> {
+export async function acceptInvitation(ctx: OrgDeps & { user: AuthUser }, token: string): Promise<Organization> {
+  const { user } = ctx;
   const now = ctx.clock.now();
   const invitation = await answerableInvitation(ctx, user, token, now);
   const alreadyMember = () => new AppError("CONFLICT", "You are already a member of this organization", "token");
@@ -232,7 +242,8 @@ export async function acceptInvitation(ctx: OrgCtx, user: AuthUser, token: strin
 }
 
 /** Declines an invitation; the link no longer works. */
-export async function declineInvitation(ctx: OrgCtx, user: AuthUser, token: string): Promise<void> {
+export async function declineInvitation(ctx: OrgDeps & { user: AuthUser }, token: string): Promise<void> {
+  const { user } = ctx;
   const now = ctx.clock.now();
   const invitation = await answerableInvitation(ctx, user, token, now);
   await ctx.db.prisma.$transaction(async (tx) => {

@@ -3,8 +3,16 @@
  * its addressee only, before it expires, unless revoked, replaced or declined.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listOutbox } from "../../lib/mail/outbox.js";
 import type { Harness } from "../../test-support/harness.js";
-import { type Actor, auditEvents, createOrgHarness, createTeam, expectFailure, signIn } from "./org-test-kit.js";
+import {
+  type Actor,
+  auditEvents,
+  createOrgHarness,
+  createTeam,
+  expectFailure,
+  signIn,
+} from "../../test-support/org-kit.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,12 +23,10 @@ afterAll(() => h.close());
 let n = 0;
 const freshEmail = () => `invitee${++n}.${Date.now()}@example.com`;
 
-/** The token in the newest invitation mail to `email`. */
+/** The token in the newest invitation mail to `email` (as superusers read the outbox: unsealed). */
 async function tokenMailedTo(email: string): Promise<string> {
-  const mail = await h.deps.db.prisma.mailMessage.findFirstOrThrow({
-    where: { to: email },
-    orderBy: { createdAt: "desc" },
-  });
+  const [mail] = await listOutbox(h.deps, { to: email, limit: 1 });
+  if (!mail) throw new Error(`no mail to ${email}`);
   const token = /\/invitations\/accept\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
   expect(token, "mail carries the accept link").toBeDefined();
   return token as string;

@@ -3,13 +3,15 @@
  * Each write locks the organization, re-reads the caller's role inside the transaction, and
  * keeps at least one owner; who may touch whom is canManageMember's decision.
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
-import { changingOrg, type OrgScope, orgNotFound, requireOrgPermission } from "../acl/access.js";
+import { changingOrg, orgNotFound, requireOrgPermission } from "../acl/access.js";
 import { canManageMember, type OrgRole } from "../acl/permissions.js";
-import type { AuthUser } from "../auth/session-guard.js";
-import { lockOrganization, type OrgCtx, recordOrgAudit, type Tx } from "./org-audit.js";
+import { lockOrganization, type OrgDeps, recordOrgAudit } from "./org-audit.js";
 import type { ListMembersInput, Member, Organization } from "./orgs.schemas.js";
 import { ORG_SELECT, toOrganization } from "./orgs.service.js";
 
@@ -79,7 +81,8 @@ async function deleteMembership(tx: Tx, organizationId: string, userId: string):
 }
 
 /** Members of the organization, owners first, then by joining date. */
-export async function listMembers(ctx: OrgCtx, org: OrgScope, input: ListMembersInput) {
+export async function listMembers(ctx: OrgDeps & { org: OrgScope }, input: ListMembersInput) {
+  const { org } = ctx;
   requireOrgPermission(org, "read:members");
   const text = input.q ? likeLiteral(input.q) : undefined;
   const where: Prisma.MembershipWhereInput = {
@@ -107,11 +110,10 @@ export async function listMembers(ctx: OrgCtx, org: OrgScope, input: ListMembers
 
 /** Sets a member's role; admins cannot touch owners nor make owners; the last owner stays owner. */
 export async function setMemberRole(
-  ctx: OrgCtx,
-  actor: AuthUser,
-  org: OrgScope,
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
   input: { userId: string; role: OrgRole },
 ): Promise<Member> {
+  const { user: actor, org } = ctx;
   requireOrgPermission(org, "manage:members");
   return changingOrg(ctx, org.id, () =>
     ctx.db.prisma.$transaction(async (tx) => {
@@ -137,7 +139,8 @@ export async function setMemberRole(
 }
 
 /** Removes a member (same rules as role changes) with their ACL entries in the organization. */
-export async function removeMember(ctx: OrgCtx, actor: AuthUser, org: OrgScope, userId: string): Promise<void> {
+export async function removeMember(ctx: OrgDeps & { user: AuthUser; org: OrgScope }, userId: string): Promise<void> {
+  const { user: actor, org } = ctx;
   requireOrgPermission(org, "manage:members");
   await changingOrg(ctx, org.id, () =>
     ctx.db.prisma.$transaction(async (tx) => {
@@ -157,7 +160,8 @@ export async function removeMember(ctx: OrgCtx, actor: AuthUser, org: OrgScope, 
 }
 
 /** The caller leaves the organization (with their ACL entries); the last owner cannot. */
-export async function leaveOrg(ctx: OrgCtx, actor: AuthUser, org: OrgScope): Promise<void> {
+export async function leaveOrg(ctx: OrgDeps & { user: AuthUser; org: OrgScope }): Promise<void> {
+  const { user: actor, org } = ctx;
   if (org.viaSuperuser) throw new AppError("CONFLICT", "You are not a member of this organization");
   await changingOrg(ctx, org.id, () =>
     ctx.db.prisma.$transaction(async (tx) => {
@@ -183,11 +187,10 @@ export async function leaveOrg(ctx: OrgCtx, actor: AuthUser, org: OrgScope): Pro
 
 /** Makes a member owner and the calling owner an admin, in one transaction (owners only). */
 export async function transferOwnership(
-  ctx: OrgCtx,
-  actor: AuthUser,
-  org: OrgScope,
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
   userId: string,
 ): Promise<Organization> {
+  const { user: actor, org } = ctx;
   requireOrgPermission(org, "transfer:organization");
   if (userId === actor.id) throw new AppError("VALIDATION", "You already own this organization", "userId");
   return changingOrg(ctx, org.id, () =>

@@ -13,7 +13,7 @@ import {
   expectFailure,
   grantDirectly,
   signIn,
-} from "./org-test-kit.js";
+} from "../../test-support/org-kit.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,15 +1,13 @@
 /** What every organization write shares: its audit event, marked when a superuser acted as owner, and the org lock. */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { OrgScope } from "../acl/access.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { recordAudit } from "../audit/audit.js";
-import type { AuthUser } from "../auth/session-guard.js";
-
-export type Tx = Prisma.TransactionClient;
 
 /** The dependencies organization services use. */
-export type OrgCtx = Pick<Context, "db" | "auth" | "clock" | "req" | "config" | "mailer" | "log">;
+export type OrgDeps = Pick<Context, "db" | "auth" | "clock" | "req" | "config" | "mailer" | "log" | "limits">;
 
 /**
  * Records an event caused by `actor` in `org`; targets the organization unless told otherwise.

@@ -38,12 +38,15 @@ const orgRoute = (method: RouteMethod, path: `/${string}`, summary: string, deta
 const optionalOrgInput = orgScopedInput.prefault({});
 
 const membersRouter = router({
+  // Members' names and addresses: a machine credential needs a data scope, not just any.
   list: orgProcedure
+    .meta({ scope: "assessments:read" })
     .meta(orgRoute("GET", "/orgs/current/members", "Members of the organization, owners first"))
     .input(listMembersInput)
     .output(memberPageSchema)
-    .query(({ ctx, input }) => listMembers(ctx, ctx.org, input)),
+    .query(({ ctx, input }) => listMembers(ctx, input)),
   invite: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "POST",
@@ -54,8 +57,9 @@ const membersRouter = router({
     )
     .input(inviteInput)
     .output(invitationSchema)
-    .mutation(({ ctx, input }) => inviteMember(ctx, ctx.user, ctx.org, input)),
+    .mutation(({ ctx, input }) => inviteMember(ctx, input)),
   setRole: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "PUT",
@@ -66,8 +70,9 @@ const membersRouter = router({
     )
     .input(setMemberRoleInput)
     .output(memberSchema)
-    .mutation(({ ctx, input }) => setMemberRole(ctx, ctx.user, ctx.org, input)),
+    .mutation(({ ctx, input }) => setMemberRole(ctx, input)),
   remove: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "DELETE",
@@ -79,18 +84,20 @@ const membersRouter = router({
     .input(memberTargetInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx, ctx.user, ctx.org, input.userId);
+      await removeMember(ctx, input.userId);
       return { ok: true as const };
     }),
 });
 
 const invitationsRouter = router({
   list: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(orgRoute("GET", "/orgs/current/invitations", "Pending invitations, newest first (owners and admins)"))
     .input(listInvitationsInput)
     .output(invitationPageSchema)
-    .query(({ ctx, input }) => listInvitations(ctx, ctx.org, input)),
+    .query(({ ctx, input }) => listInvitations(ctx, input)),
   revoke: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "POST",
@@ -101,19 +108,21 @@ const invitationsRouter = router({
     )
     .input(invitationIdInput)
     .output(invitationSchema)
-    .mutation(({ ctx, input }) => revokeInvitation(ctx, ctx.user, ctx.org, input.id)),
+    .mutation(({ ctx, input }) => revokeInvitation(ctx, input.id)),
 });
 
 export const orgsRouter = router({
   create: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: { method: "POST", path: "/orgs", tags, summary: "Create an organization (you become its owner)" },
       description: "The slug is made from the name, with a numeric suffix when taken.",
     })
     .input(createOrgInput)
     .output(organizationSchema)
-    .mutation(({ ctx, input }) => createOrg(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => createOrg(ctx, input)),
   list: authedProcedure
+    .meta({ scope: "signed-in" })
     .meta({
       openapi: {
         method: "GET",
@@ -124,18 +133,21 @@ export const orgsRouter = router({
     })
     .input(listOrgsInput)
     .output(organizationPageSchema)
-    .query(({ ctx, input }) => listOrgs(ctx, ctx.user, input)),
+    .query(({ ctx, input }) => listOrgs(ctx, input, ctx.principal.organizationId)),
   get: orgProcedure
+    .meta({ scope: "signed-in" })
     .meta(orgRoute("GET", "/orgs/current", "The organization, with your role"))
     .input(optionalOrgInput)
     .output(organizationSchema)
-    .query(({ ctx }) => getOrg(ctx, ctx.org)),
+    .query(({ ctx }) => getOrg(ctx)),
   update: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(orgRoute("PATCH", "/orgs/current", "Change name, description or slug (owners and admins)"))
     .input(updateOrgInput)
     .output(organizationSchema)
-    .mutation(({ ctx, input }) => updateOrg(ctx, ctx.user, ctx.org, input)),
+    .mutation(({ ctx, input }) => updateOrg(ctx, input)),
   delete: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "DELETE",
@@ -146,8 +158,9 @@ export const orgsRouter = router({
     )
     .input(optionalOrgInput)
     .output(organizationSchema)
-    .mutation(({ ctx }) => deleteOrg(ctx, ctx.user, ctx.org)),
+    .mutation(({ ctx }) => deleteOrg(ctx)),
   restore: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: {
         method: "POST",
@@ -159,16 +172,18 @@ export const orgsRouter = router({
     })
     .input(restoreOrgInput)
     .output(organizationSchema)
-    .mutation(({ ctx, input }) => restoreOrg(ctx, ctx.user, input.organizationId)),
+    .mutation(({ ctx, input }) => restoreOrg(ctx, input.organizationId)),
   leave: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(orgRoute("POST", "/orgs/current/leave", "Leave the organization", "The last owner cannot leave."))
     .input(optionalOrgInput)
     .output(okSchema)
     .mutation(async ({ ctx }) => {
-      await leaveOrg(ctx, ctx.user, ctx.org);
+      await leaveOrg(ctx);
       return { ok: true as const };
     }),
   transferOwnership: orgProcedure
+    .meta({ scope: "interactive" })
     .meta(
       orgRoute(
         "POST",
@@ -179,7 +194,7 @@ export const orgsRouter = router({
     )
     .input(memberTargetInput)
     .output(organizationSchema)
-    .mutation(({ ctx, input }) => transferOwnership(ctx, ctx.user, ctx.org, input.userId)),
+    .mutation(({ ctx, input }) => transferOwnership(ctx, input.userId)),
   members: membersRouter,
   invitations: invitationsRouter,
 });

@@ -3,14 +3,15 @@
  * renaming, soft delete with a restore period, restore, and the purge once that period ends.
  */
 import type { Deps } from "../../context.js";
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser, OrgScope } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
-import { changingOrg, type OrgScope, orgNotFound, requireOrgPermission, resolveDeletedOrg } from "../acl/access.js";
+import { changingOrg, orgNotFound, requireOrgPermission, resolveDeletedOrg } from "../acl/access.js";
 import type { OrgRole } from "../acl/permissions.js";
 import { recordAudits } from "../audit/audit.js";
-import type { AuthUser } from "../auth/session-guard.js";
-import { lockOrganization, type OrgCtx, recordOrgAudit, type Tx } from "./org-audit.js";
+import { lockOrganization, type OrgDeps, recordOrgAudit } from "./org-audit.js";
 import {
   type CreateOrgInput,
   type ListOrgsInput,
@@ -84,7 +85,9 @@ async function freeSlug(tx: Tx, base: string): Promise<string> {
 }
 
 /** Creates an organization with the caller as its owner; the slug comes from the name, made unique. */
-export async function createOrg(ctx: OrgCtx, user: AuthUser, input: CreateOrgInput): Promise<Organization> {
+export async function createOrg(ctx: OrgDeps & { user: AuthUser }, input: CreateOrgInput): Promise<Organization> {
+  const { user } = ctx;
+  await ctx.limits.consume("orgCreatePerAccount", user.id);
   const base = slugify(input.name);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -122,11 +125,13 @@ export async function createOrg(ctx: OrgCtx, user: AuthUser, input: CreateOrgInp
 }
 
 /** The caller's organizations (or, for superusers with `all`, every one), by name. */
-export async function listOrgs(ctx: OrgCtx, user: AuthUser, input: ListOrgsInput) {
+export async function listOrgs(ctx: OrgDeps & { user: AuthUser }, input: ListOrgsInput, boundTo: string | null = null) {
+  const { user } = ctx;
   if (input.all && !user.isSuperuser) throw new AppError("FORBIDDEN", "Only superusers can list every organization");
   const now = ctx.clock.now();
   const restorable: Prisma.OrganizationWhereInput = { deletedAt: { not: null }, purgeAfter: { gt: now } };
-  const filters: Prisma.OrganizationWhereInput[] = [];
+  // A credential bound to one organization sees that one only.
+  const filters: Prisma.OrganizationWhereInput[] = boundTo ? [{ id: boundTo }] : [];
   if (input.all) {
     filters.push(input.includeDeleted ? { OR: [{ deletedAt: null }, restorable] } : { deletedAt: null });
   } else {
@@ -159,7 +164,8 @@ export async function listOrgs(ctx: OrgCtx, user: AuthUser, input: ListOrgsInput
 }
 
 /** The organization the request acts in. */
-export async function getOrg(ctx: OrgCtx, org: OrgScope): Promise<Organization> {
+export async function getOrg(ctx: OrgDeps & { org: OrgScope }): Promise<Organization> {
+  const { org } = ctx;
   const row = await ctx.db.prisma.organization.findFirst({
     where: { id: org.id, deletedAt: null },
     select: ORG_SELECT,
@@ -170,11 +176,10 @@ export async function getOrg(ctx: OrgCtx, org: OrgScope): Promise<Organization> 
 
 /** Changes name, description or slug (owners and admins); a change that alters nothing records nothing. */
 export async function updateOrg(
-  ctx: OrgCtx,
-  user: AuthUser,
-  org: OrgScope,
+  ctx: OrgDeps & { user: AuthUser; org: OrgScope },
   input: UpdateOrgInput,
 ): Promise<Organization> {
+  const { user, org } = ctx;
   requireOrgPermission(org, "update:organization");
   try {
     return await changingOrg(ctx, org.id, () =>
@@ -200,7 +205,8 @@ export async function updateOrg(
 }
 
 /** Soft-deletes the organization (owners only): hidden at once, restorable for ORG_RESTORE_DAYS. */
-export async function deleteOrg(ctx: OrgCtx, user: AuthUser, org: OrgScope): Promise<Organization> {
+export async function deleteOrg(ctx: OrgDeps & { user: AuthUser; org: OrgScope }): Promise<Organization> {
+  const { user, org } = ctx;
   requireOrgPermission(org, "delete:organization");
   const now = ctx.clock.now();
   const purgeAfter = new Date(now.getTime() + ORG_RESTORE_DAYS * DAY_MS);
@@ -223,7 +229,8 @@ export async function deleteOrg(ctx: OrgCtx, user: AuthUser, org: OrgScope): Pro
 }
 
 /** Undoes a soft delete (owners, or superusers) while the restore period lasts. */
-export async function restoreOrg(ctx: OrgCtx, user: AuthUser, organizationId: string): Promise<Organization> {
+export async function restoreOrg(ctx: OrgDeps & { user: AuthUser }, organizationId: string): Promise<Organization> {
+  const { user } = ctx;
   const org = await resolveDeletedOrg(ctx, user, organizationId);
   requireOrgPermission(org, "delete:organization");
   const now = ctx.clock.now();

@@ -13,7 +13,7 @@ import {
   expectFailure,
   type OrgTeam,
   signIn,
-} from "./org-test-kit.js";
+} from "../../test-support/org-kit.js";
 import { purgeDeletedOrgs, slugify } from "./orgs.service.js";
 
 let h: Harness;

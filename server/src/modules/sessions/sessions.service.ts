@@ -1,12 +1,10 @@
 /** A user's own sessions: listing them and signing devices out, each revocation audited. */
 import type { Context } from "../../context.js";
-import { originOf } from "../../context.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { pageWindow, toPage } from "../../lib/pagination.js";
-import { recordAudits } from "../audit/audit.js";
-import { forgetSessions, revokeSessions } from "../auth/auth.service.js";
-import type { AuthUser } from "../auth/session-guard.js";
+import { endSessions } from "./revocation.js";
 import { type MySessionsInput, SESSION_COLUMNS, toSession } from "./sessions.schemas.js";
 
 type Ctx = Pick<Context, "auth" | "clock" | "db" | "req">;
@@ -23,29 +21,9 @@ export function inactiveSessionWhere(now: Date): Prisma.SessionWhereInput {
 
 export const NEWEST_SESSIONS_FIRST: Prisma.SessionOrderByWithRelationInput[] = [{ createdAt: "desc" }, { id: "desc" }];
 
-/** Revokes `ownerId`'s sessions matching `where` in `tx`, one `session.revoked` event each; returns their ids. */
-export async function revokeAudited(
-  tx: Prisma.TransactionClient,
-  ctx: Pick<Context, "req">,
-  args: { ownerId: string; where: Prisma.SessionWhereInput; reason: string; actorId: string; now: Date },
-): Promise<string[]> {
-  const ids = await revokeSessions(tx, { ...args.where, userId: args.ownerId }, args.reason, args.now);
-  await recordAudits(
-    tx,
-    originOf(ctx),
-    ids.map((id) => ({
-      type: "session.revoked",
-      actorId: args.actorId,
-      targetType: "session",
-      targetId: id,
-      metadata: { reason: args.reason, userId: args.ownerId },
-    })),
-  );
-  return ids;
-}
-
 /** The caller's sessions, newest first; only usable ones unless `includeInactive`. */
-export async function listMySessions(ctx: Ctx, user: AuthUser, input: MySessionsInput) {
+export async function listMySessions(ctx: Ctx & { user: AuthUser }, input: MySessionsInput) {
+  const { user } = ctx;
   const now = ctx.clock.now();
   const where: Prisma.SessionWhereInput = {
     userId: user.id,
@@ -64,36 +42,39 @@ export async function listMySessions(ctx: Ctx, user: AuthUser, input: MySessions
   return toPage(data, total, input.page, input.pageSize);
 }
 
+/** One `session.revoked` event per revoked session. */
+export function revokedEvents(ids: string[], args: { ownerId: string; reason: string; actorId: string }) {
+  return ids.map((id) => ({
+    type: "session.revoked",
+    actorId: args.actorId,
+    targetType: "session",
+    targetId: id,
+    metadata: { reason: args.reason, userId: args.ownerId },
+  }));
+}
+
 /** Revokes one of the caller's sessions, the current one included. */
-export async function revokeMySession(ctx: Ctx, user: AuthUser, sessionId: string): Promise<void> {
-  const now = ctx.clock.now();
-  const ids = await ctx.db.prisma.$transaction(async (tx) => {
-    // Another user's session answers like an unknown id, so other accounts' ids cannot be probed.
-    const own = await tx.session.findFirst({ where: { id: sessionId, userId: user.id }, select: { id: true } });
-    if (!own) throw new AppError("NOT_FOUND", "No such session", "id");
-    return revokeAudited(tx, ctx, {
-      ownerId: user.id,
-      where: { id: sessionId },
-      reason: "user",
-      actorId: user.id,
-      now,
-    });
+export async function revokeMySession(ctx: Ctx & { user: AuthUser }, sessionId: string): Promise<void> {
+  const { user } = ctx;
+  await endSessions(ctx, {
+    where: { id: sessionId, userId: user.id },
+    reason: "user",
+    change: async (tx) => {
+      // Another user's session answers like an unknown id, so other accounts' ids cannot be probed.
+      const own = await tx.session.findFirst({ where: { id: sessionId, userId: user.id }, select: { id: true } });
+      if (!own) throw new AppError("NOT_FOUND", "No such session", "id");
+    },
+    audit: (ids) => revokedEvents(ids, { ownerId: user.id, reason: "user", actorId: user.id }),
   });
-  forgetSessions(ctx, ids);
 }
 
 /** Signs out every other device of the caller; the current session stays. */
-export async function revokeMyOtherSessions(ctx: Ctx, user: AuthUser): Promise<number> {
-  const now = ctx.clock.now();
-  const ids = await ctx.db.prisma.$transaction((tx) =>
-    revokeAudited(tx, ctx, {
-      ownerId: user.id,
-      where: { id: { not: user.sessionId } },
-      reason: "user",
-      actorId: user.id,
-      now,
-    }),
-  );
-  forgetSessions(ctx, ids);
+export async function revokeMyOtherSessions(ctx: Ctx & { user: AuthUser }): Promise<number> {
+  const { user } = ctx;
+  const ids = await endSessions(ctx, {
+    where: { userId: user.id, id: { not: user.sessionId } },
+    reason: "user",
+    audit: (revoked) => revokedEvents(revoked, { ownerId: user.id, reason: "user", actorId: user.id }),
+  });
   return ids.length;
 }

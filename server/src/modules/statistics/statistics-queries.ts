@@ -15,7 +15,13 @@ import { OUTCOME_SCORE } from "./outcome-scale.js";
 
 /** Which live activities count: one assessment, or the readable assessments of an organization in a time range. */
 export type StatisticsScope =
-  | { kind: "assessment"; organizationId: string; assessmentId: string }
+  | {
+      kind: "assessment";
+      organizationId: string;
+      assessmentId: string;
+      /** Read this control's outcome, detection time and severity instead of the activity's own. */
+      controlId?: string | undefined;
+    }
   | {
       kind: "organization";
       organizationId: string;
@@ -80,9 +86,32 @@ function scopedCte(scope: StatisticsScope): Prisma.Sql {
       COALESCE(a."alertSeverity" = a."expectedSeverity", false) AS severity_exact,
       -- Enum order is declaration order: info < low < medium < high < critical.
       COALESCE(a."alertSeverity" >= a."expectedSeverity", false) AS severity_at_or_above
-    FROM activities a
+    FROM ${sourceOf(scope)} a
     WHERE ${whereOf(scope)}
   )`;
+}
+
+/** The activities, or, for one control, the activities with that control's outcome in place of their own. */
+function sourceOf(scope: StatisticsScope): Prisma.Sql {
+  if (scope.kind !== "assessment" || !scope.controlId) return sql`activities`;
+  const kept = [
+    "id",
+    "organizationId",
+    "assessmentId",
+    "deletedAt",
+    "createdAt",
+    "tactic",
+    "techniques",
+    "status",
+    "executedAt",
+    "notifiedAt",
+    "expectedSeverity",
+    ...EVALUATION_CATEGORIES.map((c) => `${c}Result`),
+  ];
+  return sql`(SELECT ${Prisma.raw(kept.map((c) => `x."${c}"`).join(", "))},
+      co.outcome, co."detectedAt", co."alertSeverity"
+    FROM activities x
+    LEFT JOIN activity_control_outcomes co ON co."activityId" = x.id AND co."controlId" = ${scope.controlId}::uuid)`;
 }
 
 // Weighted by s.n: the overview reads one row per activity (n = 1); the cells read activities

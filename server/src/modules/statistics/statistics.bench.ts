@@ -6,8 +6,8 @@
  *   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres pnpm exec tsx src/modules/statistics/statistics.bench.ts
  */
 import { performance } from "node:perf_hooks";
-import { createTestDatabase } from "../../db/test-database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import { createTestDatabase } from "../../test-support/test-database.js";
 import { viaDriver } from "../activities/activity-rows.js";
 import { fetchOverview, fetchTechniqueCells, type StatisticsScope } from "./statistics-queries.js";
 

@@ -1,7 +1,8 @@
 /** Statistics (statistics.*): of one assessment, or of the organization's readable assessments. */
+import { costlyRead } from "../../trpc/costly-reads.js";
 import { router } from "../../trpc/init.js";
+import { orgRoute } from "../../trpc/org-route.js";
 import { orgProcedure } from "../../trpc/procedures.js";
-import { orgRoute } from "../assessments/scope.js";
 import {
   assessmentStatisticsInput,
   assessmentStatisticsSchema,
@@ -14,6 +15,8 @@ const tags = ["statistics"];
 
 export const statisticsRouter = router({
   assessment: orgProcedure
+    .meta({ scope: "statistics:read" })
+    .use(costlyRead)
     .meta(
       orgRoute(
         tags,
@@ -27,6 +30,8 @@ export const statisticsRouter = router({
     .output(assessmentStatisticsSchema)
     .query(({ ctx, input }) => assessmentStatistics(ctx, input)),
   organization: orgProcedure
+    .meta({ scope: "statistics:read" })
+    .use(costlyRead)
     .meta(
       orgRoute(
         tags,

@@ -99,8 +99,26 @@ const statisticsShape = {
     .describe("Heatmap-ready: one column per tactic (same order as tactics), its techniques by id"),
 };
 
+const controlStatisticsSchema = z
+  .object({
+    controlId: z.uuid(),
+    name: z.string(),
+    kind: z.string(),
+    activities: count.describe("Live, not skipped activities with an outcome for this control"),
+    outcomes: outcomeCountsSchema,
+    detected: count.describe("alerted, or prevented/blocked with a detection time or severity"),
+    preventionRate: rate,
+    detectionRate: rate,
+    timeToDetect: durationSchema.describe("The control's detectedAt - red's executedAt (MTTD: meanSeconds)"),
+  })
+  .meta({ id: "ControlStatistics" });
+
 export const assessmentStatisticsSchema = z
-  .object({ assessmentId: z.uuid(), ...statisticsShape })
+  .object({
+    assessmentId: z.uuid(),
+    ...statisticsShape,
+    controls: z.array(controlStatisticsSchema).describe("Per defensive control, by name"),
+  })
   .meta({ id: "AssessmentStatistics" });
 
 export const organizationStatisticsSchema = z

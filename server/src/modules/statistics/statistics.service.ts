@@ -2,12 +2,14 @@
  * Statistics of one assessment, or of every assessment of the organization the caller may
  * read: two aggregate statements (statistics-queries.ts) run side by side, shaped here.
  */
+
+import type { OrgCtx } from "../../identity/contexts.js";
 import { requireOrgPermission } from "../acl/access.js";
 import { effectiveAssessmentRole } from "../acl/permissions.js";
 import { EVALUATION_CATEGORIES } from "../activities/activities.schemas.js";
 import { viaDriver } from "../activities/activity-rows.js";
 import { requireAssessment } from "../assessments/assessments.service.js";
-import type { OrgCtx } from "../assessments/scope.js";
+import { controlStatistics } from "./control-statistics.js";
 import {
   type AssessmentStatistics,
   lowerBound,
@@ -112,12 +114,11 @@ export async function assessmentStatistics(
   input: { assessmentId: string },
 ): Promise<AssessmentStatistics> {
   await requireAssessment(ctx, input.assessmentId, "read:assessment", "assessmentId");
-  const { statistics } = await compute(ctx, {
-    kind: "assessment",
-    organizationId: ctx.org.id,
-    assessmentId: input.assessmentId,
-  });
-  return { assessmentId: input.assessmentId, generatedAt: ctx.clock.now().toISOString(), ...statistics };
+  const [{ statistics }, controls] = await Promise.all([
+    compute(ctx, { kind: "assessment", organizationId: ctx.org.id, assessmentId: input.assessmentId }),
+    controlStatistics(viaDriver(ctx.db), ctx.org.id, input.assessmentId),
+  ]);
+  return { assessmentId: input.assessmentId, generatedAt: ctx.clock.now().toISOString(), ...statistics, controls };
 }
 
 /** Statistics over the organization's assessments the caller may read, optionally within a time range. */

@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma } from "../../generated/prisma/client.js";
+import { addMember, createOrg, createTeam, expectCode, grant, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, createTeam, expectCode, grant, rest } from "../assessments/test-fixtures.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -42,7 +42,11 @@ describe("statistics", () => {
     overrides: { category: "logging"; result: "fail"; reason: string }[] = [],
   ) {
     const api = team.lead.api.activities;
-    const a = await api.create({ assessmentId: team.assessmentId, title: "played", ...plan });
+    const { tactic, techniques, ...rest } = plan;
+    const a = await api.create({ assessmentId: team.assessmentId, title: "played", ...rest });
+    // The mapping is written directly: the figures must also sum tactics and techniques the
+    // ATT&CK data does not know (activities saved before ids were checked, or since revoked).
+    await prisma().activity.update({ where: { id: a.id }, data: { tactic, techniques } });
     await api.updateRed({ id: a.id, executedAt: T0.toISOString(), command: "mimikatz" });
     await api.transition({ id: a.id, to: "waiting_red" });
     await api.transition({ id: a.id, to: "waiting_blue" });

@@ -3,12 +3,16 @@
  * are shared working vocabulary); deleting one, which strips it from every assessment and
  * activity, is for those who lead all assessments (owners and admins).
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { AppError } from "../../lib/app-error.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, notFound } from "../../lib/app-error.js";
+import { defined } from "../../lib/defined.js";
+import { isUuid } from "../../lib/ids.js";
 import { likeLiteral, pageWindow, toPage } from "../../lib/pagination.js";
 import { requireOrgPermission } from "../acl/access.js";
-import { recordHistories, setChange } from "../activities/activity-history.js";
-import { defined, notFound, type OrgCtx, type Tx, UUID } from "../assessments/scope.js";
+import { recordHistories, setChange } from "../activity-history/activity-history.js";
 import { type CreateTagInput, type ListTagsInput, type Tag, toTag, type UpdateTagInput } from "./tags.schemas.js";
 
 const nameTaken = () => new AppError("CONFLICT", "A tag with this name already exists", "name");
@@ -50,7 +54,7 @@ export async function listTags(ctx: OrgCtx, input: ListTagsInput) {
 }
 
 async function findTag(ctx: OrgCtx, id: string) {
-  const row = UUID.test(id) ? await ctx.db.prisma.tag.findFirst({ where: { id, organizationId: ctx.org.id } }) : null;
+  const row = isUuid(id) ? await ctx.db.prisma.tag.findFirst({ where: { id, organizationId: ctx.org.id } }) : null;
   if (!row) throw notFound("Tag");
   return row;
 }

@@ -21,6 +21,7 @@ const WRITE_NOTE = "Organization templates need an owner or admin; global ones a
 
 export const activityTemplatesRouter = router({
   list: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(
       templateRoute(
         "GET",
@@ -33,21 +34,25 @@ export const activityTemplatesRouter = router({
     .output(activityTemplatePageSchema)
     .query(({ ctx, input }) => listActivityTemplates(ctx, input)),
   get: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(templateRoute("GET", "/templates/activities/{id}", "One activity template"))
     .input(templateIdInput)
     .output(activityTemplateSchema)
     .query(({ ctx, input }) => getActivityTemplate(ctx, input.id)),
   create: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(templateRoute("POST", "/templates/activities", "Create an activity template", WRITE_NOTE))
     .input(createActivityTemplateInput)
     .output(activityTemplateSchema)
     .mutation(({ ctx, input }) => createActivityTemplate(ctx, input)),
   update: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(templateRoute("PATCH", "/templates/activities/{id}", "Edit an activity template", WRITE_NOTE))
     .input(updateActivityTemplateInput)
     .output(activityTemplateSchema)
     .mutation(({ ctx, input }) => updateActivityTemplate(ctx, input)),
   delete: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       templateRoute(
         "DELETE",

@@ -2,17 +2,21 @@
  * campaigns.instantiate: a campaign template (global or the organization's) becomes a NEW
  * assessment of the caller's organization, led by the caller, with one phase per group
  * template and one planned activity per activity template (title, description, tactic and
- * techniques), all in ONE transaction: a failure anywhere leaves nothing behind. Rows are
+ * techniques, checked and completed as activities.create does), all in ONE transaction: a failure anywhere leaves nothing behind. Rows are
  * written the way the assessments module writes them (positions POSITION_STEP apart, the
  * creator as owner and lead, a "created" history entry per activity, an audit event).
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { AppError, type ErrorItem } from "../../lib/app-error.js";
 import { requireOrgPermission } from "../acl/access.js";
-import { recordHistories } from "../activities/activity-history.js";
+import { recordHistories } from "../activity-history/activity-history.js";
 import type { Assessment } from "../assessments/assessments.schemas.js";
 import { auditAssessment, toAssessment, withTagsAndRole } from "../assessments/assessments.service.js";
 import { POSITION_STEP } from "../assessments/ordering.js";
-import type { OrgCtx, Tx } from "../assessments/scope.js";
+import { API_FIELDS, checkMapping, loadAttackFacts } from "../mitre/technique-mapping.js";
 import { assertTagsInOrg } from "../tags/tags.service.js";
 import type { InstantiateCampaignInput } from "./campaigns.schemas.js";
 import { templateNotFound } from "./template-scope.js";
@@ -42,19 +46,31 @@ const campaignPlan = {
 
 const toDate = (value: string | null | undefined) => (value ? new Date(value) : null);
 
-/** The first tactic (in matrix order) of each technique, for templates that name no tactic. */
-async function firstTactics(tx: Tx, techniques: string[]): Promise<Map<string, string>> {
-  if (techniques.length === 0) return new Map();
-  const rows = await tx.attackTechnique.findMany({
-    where: { attackId: { in: techniques } },
-    select: { attackId: true, tactics: { select: { tactic: { select: { shortname: true, matrixOrder: true } } } } },
+type TemplateMapping = { id: string; name: string; tactic: string | null; techniques: string[] };
+
+/**
+ * Each activity template's mapping checked by the activities' rules (mitre/technique-mapping.ts):
+ * the tactic each activity gets (the template's, or derived from its techniques), or VALIDATION
+ * on `campaignId` naming the templates to fix (a technique ATT&CK does not know, a tactic that
+ * fits none of the techniques): an activity must never get what activities.create refuses.
+ */
+async function activityTactics(tx: Tx, templates: TemplateMapping[]): Promise<(string | null)[]> {
+  const facts = await loadAttackFacts(
+    tx,
+    templates.flatMap((t) => t.techniques),
+    templates.flatMap((t) => (t.tactic ? [t.tactic] : [])),
+  );
+  const problems: ErrorItem[] = [];
+  const tactics = templates.map((t) => {
+    const checked = checkMapping(facts, t, API_FIELDS);
+    for (const p of checked.problems) {
+      problems.push({ ...p, field: "campaignId", message: `Activity template "${t.name}" (${t.id}): ${p.message}` });
+    }
+    return checked.tactic;
   });
-  const first = new Map<string, string>();
-  for (const row of rows) {
-    const tactic = row.tactics.map((t) => t.tactic).sort((a, b) => a.matrixOrder - b.matrixOrder)[0];
-    if (tactic) first.set(row.attackId, tactic.shortname);
-  }
-  return first;
+  const first = problems[0];
+  if (first) throw new AppError("VALIDATION", first.message, "campaignId", problems);
+  return tactics;
 }
 
 /** Creates the assessment planned by campaign template `campaignId`; the caller leads it. */
@@ -69,9 +85,7 @@ export async function instantiateCampaign(ctx: OrgCtx, input: InstantiateCampaig
     await assertTagsInOrg(tx, ctx.org.id, input.tagIds);
     const groups = campaign.items.map((item) => item.groupTemplate);
     const templates = groups.flatMap((g) => g.items.map((i) => i.activityTemplate));
-    const tactics = await firstTactics(tx, [
-      ...new Set(templates.flatMap((t) => (t.tactic ? [] : t.techniques.slice(0, 1)))),
-    ]);
+    const tactics = await activityTactics(tx, templates);
 
     const assessmentId = ctx.ids.uuid();
     await tx.assessment.create({
@@ -112,7 +126,7 @@ export async function instantiateCampaign(ctx: OrgCtx, input: InstantiateCampaig
         position: (index + 1) * POSITION_STEP,
         title: template.name.slice(0, 300),
         description: template.description,
-        tactic: template.tactic ?? tactics.get(template.techniques[0] ?? "") ?? null,
+        tactic: tactics[index] ?? null,
         techniques: template.techniques,
         knowledgeBaseArticleIds: [],
         createdById: ctx.user.id,

@@ -8,6 +8,7 @@ import { instantiateCampaignInput } from "./campaigns.schemas.js";
 
 export const campaignsRouter = router({
   instantiate: orgProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       orgRoute(
         ["templates"],

@@ -1,9 +1,16 @@
 /** campaigns.instantiate: refusals first, then the assessment it builds, atomicity, REST. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addMember,
+  createOrg,
+  expectCode,
+  failure,
+  type Member,
+  rest,
+} from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
-import { type Account, buildLibrary, signIn } from "./template-test-kit.js";
+import { type Account, buildLibrary, signIn } from "../../test-support/template-kit.js";
 
 describe("campaigns.instantiate", () => {
   let h: Harness;
@@ -25,7 +32,7 @@ describe("campaigns.instantiate", () => {
   };
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { attack: true });
     const org = await createOrg(h);
     orgId = org.id;
     owner = org.owner;
@@ -33,31 +40,6 @@ describe("campaigns.instantiate", () => {
     stranger = (await createOrg(h)).owner;
     root = await signIn(h, { isSuperuser: true });
     library = await buildLibrary(owner, "A");
-    // Just enough ATT&CK for the tactic of templates that name none.
-    const prisma = h.deps.db.prisma;
-    await prisma.attackTactic.create({
-      data: {
-        stixId: "x-mitre-tactic--discovery",
-        attackId: "TA0007",
-        name: "Discovery",
-        shortname: "discovery",
-        description: "",
-        matrixOrder: 8,
-        attackVersion: "18.1",
-      },
-    });
-    await prisma.attackTechnique.create({
-      data: {
-        stixId: "attack-pattern--t1082",
-        attackId: "T1082",
-        name: "System Information Discovery",
-        description: "",
-        platforms: ["Windows"],
-        dataSources: [],
-        attackVersion: "18.1",
-        tactics: { create: { tacticStixId: "x-mitre-tactic--discovery" } },
-      },
-    });
   });
   afterAll(() => h.close());
 
@@ -102,6 +84,27 @@ describe("campaigns.instantiate", () => {
         "organizationId",
       );
     });
+  });
+
+  it("refuses a campaign whose activity templates name a technique ATT&CK does not know or a tactic that does not fit; nothing is created", async () => {
+    const unknown = await owner.api.templates.activity.create({ name: "Made up", techniques: ["T9999.999"] });
+    const misfit = await owner.api.templates.activity.create({
+      name: "Misfiled",
+      techniques: ["T1082"],
+      tactic: "impact",
+    });
+    const group = await owner.api.templates.activityGroup.create({
+      name: "Broken phase",
+      activityTemplateIds: [library.dump.id, unknown.id, misfit.id],
+    });
+    const campaign = await owner.api.templates.campaign.create({ name: "Broken", groupTemplateIds: [group.id] });
+    const before = await h.deps.db.prisma.assessment.count({ where: { organizationId: orgId } });
+    const refused = await failure(owner.api.campaigns.instantiate({ campaignId: campaign.id, name: "Never" }));
+    expect(refused.code).toBe("VALIDATION");
+    expect(refused.fields).toEqual(["campaignId", "campaignId"]);
+    expect(refused.message).toContain("Made up");
+    expect(refused.message).toContain("T9999.999");
+    expect(await h.deps.db.prisma.assessment.count({ where: { organizationId: orgId } })).toBe(before);
   });
 
   it("builds a new assessment: phases and activities in order, techniques and tactics copied, the caller as lead", async () => {

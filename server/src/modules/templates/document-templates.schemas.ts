@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { pageOf } from "../../lib/pagination.js";
+import { reportTemplateSyntaxError } from "./report-liquid.js";
 import {
   createScopeField,
   templateBaseShape,
@@ -78,7 +79,21 @@ export const listEvaluationTemplatesInput = templateListInput.prefault({});
 
 export const reportFormatSchema = z.enum(["html", "docx"]).meta({ id: "ReportTemplateFormat" });
 
-const bodySchema = z.string().max(1_000_000).describe("Markdown with {{placeholders}}, rendered by the reports module");
+const bodySchema = z
+  .string()
+  .max(1_000_000)
+  .superRefine((body, check) => {
+    const problem = reportTemplateSyntaxError(body);
+    if (problem) {
+      check.addIssue({
+        code: "custom",
+        message: `Liquid syntax error at line ${problem.line}, column ${problem.column}: ${problem.message}`,
+      });
+    }
+  })
+  .describe(
+    "Liquid that renders markdown (see the README's Reports section); a syntax error is refused with its line and column",
+  );
 
 export const reportContentShape = {
   name: templateNameSchema,

@@ -1,4 +1,7 @@
-/** Report templates: a body (markdown with {{placeholders}}) and the format it renders to. */
+/**
+ * Report templates: a body (Liquid rendering markdown, see report-liquid.ts) and the format it
+ * is meant for. A body that does not parse is refused by its schema (document-templates.schemas.ts).
+ */
 import type { ReportTemplate as ReportTemplateRow } from "../../generated/prisma/client.js";
 import type {
   CreateReportTemplateInput,

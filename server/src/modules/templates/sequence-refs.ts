@@ -3,12 +3,12 @@
  * check that every member exists and may be used in the template's scope (global templates use
  * global members only; an organization's use global ones and its own), and slot rewriting.
  */
+
+import type { Tx } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { AppError, type ErrorItem } from "../../lib/app-error.js";
 import type { ActivityTemplateRef, CampaignTemplate, GroupTemplate } from "./sequence-templates.schemas.js";
 import { toTemplateBase } from "./template-common.schemas.js";
-
-type Tx = Prisma.TransactionClient;
 
 const ACTIVITY_REF = {
   id: true,

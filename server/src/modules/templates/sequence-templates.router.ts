@@ -33,21 +33,25 @@ const WRITE_NOTE = "Organization templates need an owner or admin; global ones a
 
 export const groupTemplatesRouter = router({
   list: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(templateRoute("GET", "/templates/activity-groups", "Activity-group templates, by name"))
     .input(listGroupTemplatesInput)
     .output(groupTemplatePageSchema)
     .query(({ ctx, input }) => listGroupTemplates(ctx, input)),
   get: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(templateRoute("GET", "/templates/activity-groups/{id}", "One activity-group template, activities in order"))
     .input(templateIdInput)
     .output(groupTemplateSchema)
     .query(({ ctx, input }) => getGroupTemplate(ctx, input.id)),
   create: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(templateRoute("POST", "/templates/activity-groups", "Create an activity-group template", WRITE_NOTE))
     .input(createGroupTemplateInput)
     .output(groupTemplateSchema)
     .mutation(({ ctx, input }) => createGroupTemplate(ctx, input)),
   update: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       templateRoute(
         "PATCH",
@@ -60,6 +64,7 @@ export const groupTemplatesRouter = router({
     .output(groupTemplateSchema)
     .mutation(({ ctx, input }) => updateGroupTemplate(ctx, input)),
   delete: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       templateRoute(
         "DELETE",
@@ -75,21 +80,25 @@ export const groupTemplatesRouter = router({
 
 export const campaignTemplatesRouter = router({
   list: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(templateRoute("GET", "/templates/campaigns", "Campaign templates, by name"))
     .input(listCampaignTemplatesInput)
     .output(campaignTemplatePageSchema)
     .query(({ ctx, input }) => listCampaignTemplates(ctx, input)),
   get: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(templateRoute("GET", "/templates/campaigns/{id}", "One campaign template, groups and activities in order"))
     .input(templateIdInput)
     .output(campaignTemplateSchema)
     .query(({ ctx, input }) => getCampaignTemplate(ctx, input.id)),
   create: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(templateRoute("POST", "/templates/campaigns", "Create a campaign template", WRITE_NOTE))
     .input(createCampaignTemplateInput)
     .output(campaignTemplateSchema)
     .mutation(({ ctx, input }) => createCampaignTemplate(ctx, input)),
   update: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       templateRoute(
         "PATCH",
@@ -102,6 +111,7 @@ export const campaignTemplatesRouter = router({
     .output(campaignTemplateSchema)
     .mutation(({ ctx, input }) => updateCampaignTemplate(ctx, input)),
   delete: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(templateRoute("DELETE", "/templates/campaigns/{id}", "Delete a campaign template", WRITE_NOTE))
     .input(templateIdInput)
     .output(campaignTemplateSchema)

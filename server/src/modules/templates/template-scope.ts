@@ -7,17 +7,19 @@
  */
 import { z } from "zod";
 import type { Context } from "../../context.js";
+import { enterOrganization, requestedOrgId } from "../../guard/chain.js";
+import type { AuthUser, OrgScope, Principal } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { likeLiteral } from "../../lib/pagination.js";
 import { type AppMeta, middleware } from "../../trpc/init.js";
 import type { RouteMethod } from "../../trpc/org-route.js";
-import { authedProcedure, requestedOrgId } from "../../trpc/procedures.js";
-import { type OrgScope, requireOrgPermission, resolveOrg } from "../acl/access.js";
-import type { AuthUser } from "../auth/session-guard.js";
+import { authedProcedure } from "../../trpc/procedures.js";
+import { requireOrgPermission } from "../acl/access.js";
 
 /** The context of a template procedure: the signed-in user and the organization they named, if any. */
-export type TemplateCtx = Pick<Context, "db" | "auth" | "clock" | "ids" | "req"> & {
+export type TemplateCtx = Pick<Context, "db" | "auth" | "clock" | "ids" | "req" | "config"> & {
   user: AuthUser;
+  principal: Principal;
   requestedOrgId: string | undefined;
 };
 
@@ -34,7 +36,7 @@ export const templateProcedure = authedProcedure.use(captureOrg);
 
 /** The named organization with the caller's role; VALIDATION when none is named, NOT_FOUND when invisible. */
 export function requireOrg(ctx: TemplateCtx): Promise<OrgScope> {
-  return resolveOrg(ctx, ctx.user, ctx.requestedOrgId);
+  return enterOrganization(ctx, ctx.principal, ctx.requestedOrgId);
 }
 
 /** The named organization, or null when the request names none. */
@@ -55,6 +57,10 @@ export async function writableScope(ctx: TemplateCtx, scope: TemplateScope): Pro
 
 function assertSuperuser(ctx: TemplateCtx): void {
   if (!ctx.user.isSuperuser) throw new AppError("FORBIDDEN", "Global templates are managed by superusers");
+  // A credential bound to one organization acts there only, so never on global templates.
+  if (ctx.principal.organizationId) {
+    throw new AppError("FORBIDDEN", "A credential bound to one organization cannot change global templates");
+  }
 }
 
 /**

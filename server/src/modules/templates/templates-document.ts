@@ -8,6 +8,7 @@
 import { Document, isNode, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import type { ErrorItem } from "../../lib/app-error.js";
+import { DEFAULT_MAX_INPUT_DEPTH, yamlNestsDeeperThan } from "../../lib/input-depth.js";
 import { activityTemplateContentShape } from "./activity-templates.schemas.js";
 import { evaluationContentShape, reportContentShape } from "./document-templates.schemas.js";
 import { templateDescriptionSchema, templateNameSchema } from "./template-common.schemas.js";
@@ -106,8 +107,20 @@ export type ReadResult =
   | { ok: true; doc: TemplatesDocument; problems: ProblemList }
   | { ok: false; problems: ProblemList };
 
-/** Parses and validates `text`; on failure, every problem found (syntax errors stop before validation). */
-export function readTemplatesDocument(text: string): ReadResult {
+/**
+ * Parses and validates `text`; on failure, every problem found (syntax errors stop before
+ * validation). Nesting past `maxDepth` is refused before yaml's recursive parser sees it.
+ */
+export function readTemplatesDocument(text: string, maxDepth = DEFAULT_MAX_INPUT_DEPTH): ReadResult {
+  if (yamlNestsDeeperThan(text, maxDepth)) {
+    const tooDeep = new ProblemList();
+    tooDeep.items.push({
+      code: "VALIDATION",
+      message: `The document nests lists and maps more than ${maxDepth} levels deep`,
+      field: "yaml",
+    });
+    return { ok: false, problems: tooDeep };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const problems = new ProblemList(doc, lines);

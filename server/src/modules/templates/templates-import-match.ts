@@ -2,9 +2,9 @@
  * How one import entry finds the template it stands for (the order is described in
  * templates-import-plan.ts), and content comparison that ignores jsonb's key order.
  */
-import type { ProblemList } from "./templates-document.js";
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../lib/ids.js";
+import type { ProblemList } from "./templates-document.js";
 
 export type Match = { action: "create" } | { action: "update" | "unchanged" | "linked"; id: string };
 
@@ -36,7 +36,7 @@ export function candidatesWhere(
   entries: { id?: string | undefined; name: string }[],
   organizationId: string | null,
 ): { OR: CandidateWhere[] } | { id: { in: string[] } } {
-  const ids = entries.flatMap((e) => (e.id && UUID.test(e.id) ? [e.id] : []));
+  const ids = entries.flatMap((e) => (e.id && isUuid(e.id) ? [e.id] : []));
   const names = [...new Set(entries.map((e) => e.name))];
   const or: CandidateWhere[] = [];
   if (ids.length > 0) or.push({ id: { in: ids } });

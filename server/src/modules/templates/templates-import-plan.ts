@@ -7,7 +7,9 @@
  * its name (ignoring case) in the target scope. Otherwise it is created. A match whose content
  * already equals the entry is left unchanged, so importing the same document twice is a no-op.
  */
-import type { Prisma } from "../../generated/prisma/client.js";
+
+import type { Tx } from "../../db/database.js";
+import { isUuid } from "../../lib/ids.js";
 import { toActivityTemplate } from "./activity-templates.service.js";
 import { usableIn } from "./sequence-refs.js";
 import { DOCUMENT_SECTIONS, type ProblemList, type TemplatesDocument } from "./templates-document.js";
@@ -19,11 +21,9 @@ import {
   type Match,
   type MatchContext,
   sameList,
-  UUID,
 } from "./templates-import-match.js";
 import type { TemplateKindName } from "./templates-transfer.schemas.js";
 
-type Tx = Prisma.TransactionClient;
 type Section = TemplatesDocument[(typeof DOCUMENT_SECTIONS)[TemplateKindName]][number];
 export type ActivityEntry = TemplatesDocument["activityTemplates"][number];
 
@@ -76,7 +76,7 @@ export function checkDocument(doc: TemplatesDocument, problems: ProblemList): vo
   const groupIds = new Set(doc.activityGroupTemplates.flatMap((e) => (e.id ? [e.id] : [])));
   doc.activityGroupTemplates.forEach((group, index) => {
     group.activities.forEach((ref, j) => {
-      if (!activityIds.has(ref) && !UUID.test(ref)) {
+      if (!activityIds.has(ref) && !isUuid(ref)) {
         problems.add(
           ["activityGroupTemplates", index, "activities", j],
           `no activity template with id ${ref} in the document`,
@@ -86,7 +86,7 @@ export function checkDocument(doc: TemplatesDocument, problems: ProblemList): vo
   });
   doc.campaignTemplates.forEach((campaign, index) => {
     campaign.groups.forEach((ref, j) => {
-      if (!groupIds.has(ref) && !UUID.test(ref)) {
+      if (!groupIds.has(ref) && !isUuid(ref)) {
         problems.add(
           ["campaignTemplates", index, "groups", j],
           `no activity-group template with id ${ref} in the document`,
@@ -111,13 +111,13 @@ async function resolveMembers(
   problems: ProblemList,
   path: (owner: number, position: number) => (string | number)[],
 ): Promise<Ref[][]> {
-  const external = [...new Set(refs.flat().filter((ref) => !entryIndex.has(ref) && UUID.test(ref)))];
+  const external = [...new Set(refs.flat().filter((ref) => !entryIndex.has(ref) && isUuid(ref)))];
   const found = new Set((external.length > 0 ? await lookup(external) : []).map((r) => r.id));
   return refs.map((list, owner) =>
     list.map((ref, position): Ref => {
       const index = entryIndex.get(ref);
       if (index !== undefined) return { entry: index };
-      if (UUID.test(ref) && !found.has(ref)) problems.add(path(owner, position), `template ${ref} not found here`);
+      if (isUuid(ref) && !found.has(ref)) problems.add(path(owner, position), `template ${ref} not found here`);
       return { existing: ref };
     }),
   );

@@ -4,7 +4,7 @@
  * is reported at once, as `yaml.<document path>` with its line and column.
  */
 import { originOf } from "../../context.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Tx } from "../../db/database.js";
 import { AppError } from "../../lib/app-error.js";
 import { recordAudit } from "../audit/audit.js";
 import { writeCampaignItems, writeGroupItems } from "./sequence-refs.js";
@@ -12,8 +12,6 @@ import { type TemplateCtx, writableScope } from "./template-scope.js";
 import { type ProblemList, readTemplatesDocument } from "./templates-document.js";
 import { checkDocument, type Plan, type Planned, planImport, type Ref } from "./templates-import-plan.js";
 import type { ImportReport, ImportTemplatesInput, TemplateKindName } from "./templates-transfer.schemas.js";
-
-type Tx = Prisma.TransactionClient;
 
 // Large libraries (hundreds of Atomic tests) take longer than Prisma's 5 s default.
 const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
@@ -32,7 +30,7 @@ function invalid(problems: ProblemList): AppError {
 /** Validates, plans and (unless a dry run) applies the document; the report lists every entry's fate. */
 export async function importTemplates(ctx: TemplateCtx, input: ImportTemplatesInput): Promise<ImportReport> {
   const organizationId = await writableScope(ctx, input.scope);
-  const read = readTemplatesDocument(input.yaml);
+  const read = readTemplatesDocument(input.yaml, ctx.config.http.maxInputDepth);
   if (!read.ok) throw invalid(read.problems);
   const { doc, problems } = read;
   checkDocument(doc, problems);

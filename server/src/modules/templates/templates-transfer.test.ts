@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { mapError } from "../../lib/error-mapping.js";
+import { addMember, createOrg, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
-import { type Account, buildLibrary, signIn } from "./template-test-kit.js";
+import { type Account, buildLibrary, signIn } from "../../test-support/template-kit.js";
 
 /** The problems an import reported, as [field, message]. */
 async function problems(call: Promise<unknown>): Promise<[string | null, string][]> {
@@ -66,7 +66,7 @@ describe("templates export and import", () => {
     await owner.api.templates.report.create({
       name: "Executive summary",
       format: "docx",
-      body: "# {{assessment.name}}\n\n{{#each activities}}- {{title}}\n{{/each}}\n",
+      body: "# {{ assessment.name }}\n\n{% for a in activities %}- {{ a.title }}\n{% endfor %}\n",
     });
   });
   afterAll(() => h.close());
@@ -203,7 +203,9 @@ describe("templates export and import", () => {
       questions: [{ key: "escalated", text: "Was it escalated?", kind: "yesno" }],
     });
     const reportTemplate = (await t.report.list({ scope: "org" })).data[0];
-    expect(reportTemplate?.body).toBe("# {{assessment.name}}\n\n{{#each activities}}- {{title}}\n{{/each}}\n");
+    expect(reportTemplate?.body).toBe(
+      "# {{ assessment.name }}\n\n{% for a in activities %}- {{ a.title }}\n{% endfor %}\n",
+    );
 
     // The second organization's export is the same document, up to ids.
     const again = parse(await other.api.templates.export());

@@ -16,6 +16,7 @@ export const templatesRouter = router({
   evaluation: evaluationTemplatesRouter,
   report: reportTemplatesRouter,
   export: templateProcedure
+    .meta({ scope: "assessments:read" })
     .meta(
       templateRoute(
         "GET",
@@ -28,6 +29,7 @@ export const templatesRouter = router({
     .output(z.string().describe("YAML text"))
     .query(({ ctx, input }) => exportTemplates(ctx, input)),
   import: templateProcedure
+    .meta({ scope: "assessments:write" })
     .meta(
       templateRoute(
         "POST",

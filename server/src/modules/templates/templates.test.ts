@@ -1,9 +1,9 @@
 /** templates.* CRUD: refusals first (validation, tenancy, org roles, global scope), then lists, references, deletes, REST. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, createOrg, expectCode, type Member, rest } from "../../test-support/assessment-fixtures.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
-import { addMember, createOrg, expectCode, type Member, rest } from "../assessments/test-fixtures.js";
-import { type Account, buildLibrary, signIn, withoutOrg } from "./template-test-kit.js";
+import { type Account, buildLibrary, signIn, withoutOrg } from "../../test-support/template-kit.js";
 
 describe("templates", () => {
   let h: Harness;

@@ -10,11 +10,13 @@ const tags = ["users"];
 
 export const usersRouter = router({
   getProfile: authedProcedure
+    .meta({ scope: "signed-in" })
     .meta({ openapi: { method: "GET", path: "/users/me/profile", tags, summary: "The signed-in user's profile" } })
     .input(z.void())
     .output(userSchema)
-    .query(({ ctx }) => getProfile(ctx, ctx.user)),
+    .query(({ ctx }) => getProfile(ctx)),
   updateProfile: authedProcedure
+    .meta({ scope: "interactive" })
     .meta({
       openapi: {
         method: "PATCH",
@@ -25,5 +27,5 @@ export const usersRouter = router({
     })
     .input(updateProfileInput)
     .output(userSchema)
-    .mutation(({ ctx, input }) => updateProfile(ctx, ctx.user, input)),
+    .mutation(({ ctx, input }) => updateProfile(ctx, input)),
 });

@@ -1,11 +1,7 @@
 /** Inputs of the users module; outputs reuse the User schema of the auth module. */
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "../auth/auth.schemas.js";
-
-// https only: the SPA renders avatars on pages served over TLS, and http images leak who views them.
-export const avatarUrlSchema = z
-  .url({ protocol: /^https$/, hostname: z.regexes.hostname, error: "must be an https URL" })
-  .max(2048);
+import { avatarUrlSchema } from "./avatar-url.js";
 
 export const updateProfileInput = z.object({
   name: z.string().trim().min(1).max(120).optional(),

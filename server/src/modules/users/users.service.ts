@@ -1,10 +1,10 @@
 /** The signed-in user's own profile: reading it, and changing name, avatar and email. */
 import type { Context } from "../../context.js";
 import { originOf } from "../../context.js";
+import type { AuthUser } from "../../identity/principal.js";
 import { AppError } from "../../lib/app-error.js";
 import { recordAudit } from "../audit/audit.js";
 import { toUser, type UserRow } from "../auth/auth.schemas.js";
-import type { AuthUser } from "../auth/session-guard.js";
 import type { UpdateProfileInput } from "./users.schemas.js";
 
 type Ctx = Pick<Context, "auth" | "clock" | "db" | "req" | "limits">;
@@ -16,7 +16,8 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The caller's own account. */
-export async function getProfile(ctx: Ctx, user: AuthUser) {
+export async function getProfile(ctx: Ctx & { user: AuthUser }) {
+  const { user } = ctx;
   const row = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
   return toUser(row as UserRow);
 }
@@ -34,7 +35,8 @@ async function assertCurrentPassword(ctx: Ctx, row: { email: string; passwordHas
 }
 
 /** Applies the fields that differ from the stored profile; an email change needs the current password. */
-export async function updateProfile(ctx: Ctx, user: AuthUser, input: UpdateProfileInput) {
+export async function updateProfile(ctx: Ctx & { user: AuthUser }, input: UpdateProfileInput) {
+  const { user } = ctx;
   const row = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
   const changes: { name?: string; avatarUrl?: string | null; email?: string } = {};
   if (input.name !== undefined && input.name !== row.name) changes.name = input.name;

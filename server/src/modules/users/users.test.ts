@@ -46,6 +46,43 @@ describe("users profile", () => {
     await expectFailure(h.as(token).users.updateProfile({ name: "   " }), "VALIDATION", "name");
   });
 
+  it("refuses avatar URLs that could break out of markup, or that do not round-trip", async () => {
+    const { account, token } = await signedIn();
+    const admin = await h.login(await h.createUser({ role: "admin" }));
+    const hostile = [
+      'https://evil.example/a.png"onerror=alert(1)',
+      "https://evil.example/a.png'onerror=alert(1)",
+      "https://evil.example/a.png`x",
+      "https://evil.example/<svg/onload=alert(1)>",
+      "https://evil.example/a b.png",
+      "https://evil.example/a.png\tx",
+      "https://evil.example/a.png\u0000",
+      "https://evil.example\\a.png",
+      "https://user:secret@evil.example/a.png",
+      "https://EVIL.example/a.png",
+      "https://evil.example",
+    ];
+    for (const avatarUrl of hostile) {
+      await expectFailure(h.as(token).users.updateProfile({ avatarUrl }), "VALIDATION", "avatarUrl");
+      await expectFailure(
+        h.as(admin.accessToken).admin.users.update({ id: account.id, avatarUrl }),
+        "VALIDATION",
+        "avatarUrl",
+      );
+    }
+    const rest = await h.app.request("/api/v1/users/me/profile", {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ avatarUrl: hostile[0] }),
+    });
+    expect(rest.status).toBe(400);
+    expect((await rest.json()).errors[0]).toMatchObject({ code: "VALIDATION", field: "avatarUrl" });
+    expect((await h.as(token).users.getProfile()).avatarUrl).toBeNull();
+    // A value stored before the check existed is not handed out.
+    await h.deps.db.prisma.user.update({ where: { id: account.id }, data: { avatarUrl: hostile[0] as string } });
+    expect((await h.as(token).users.getProfile()).avatarUrl).toBeNull();
+  });
+
   it("refuses an email change without, or with a wrong, current password", async () => {
     const { account, token } = await signedIn();
     await expectFailure(
@@ -107,6 +144,8 @@ describe("users profile", () => {
   it("changes the email with the right password, audits from/to and voids outstanding reset links", async () => {
     const { account, token, sessionId } = await signedIn();
     await h.caller({ ip: "10.1.0.1" }).auth.requestPasswordReset({ email: account.email });
+    await h.deps.background.drain(); // the link exists before the change
+    expect(await h.deps.db.prisma.passwordResetToken.count({ where: { userId: account.id, usedAt: null } })).toBe(1);
     const updated = await h.as(token).users.updateProfile({
       email: "New.Address@Example.com",
       currentPassword: account.password,

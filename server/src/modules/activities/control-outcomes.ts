@@ -1,0 +1,129 @@
+/**
+ * Outcomes per defensive control and the activity's overall outcome derived from them: unless
+ * a person set the outcome by hand, the best control outcome wins (prevented > blocked >
+ * alerted > logged > not_detected) and the earliest control detection is the activity's
+ * detection time. Used by activities.updateBlue and by alert matching.
+ */
+import type { Tx } from "../../db/database.js";
+import type { OrgCtx } from "../../identity/contexts.js";
+import { type FieldChange, recordHistory } from "../activity-history/activity-history.js";
+import { controlOfOrg } from "../controls/controls.service.js";
+import type { Outcome, Severity } from "./activities.schemas.js";
+
+/** Strongest effect first. */
+export const OUTCOME_RANK: Record<Outcome, number> = {
+  prevented: 0,
+  blocked: 1,
+  alerted: 2,
+  logged: 3,
+  not_detected: 4,
+};
+
+/** The best of `outcomes`, or null when there is none. */
+export function bestOutcome(outcomes: Outcome[]): Outcome | null {
+  return outcomes.reduce<Outcome | null>(
+    (best, o) => (best === null || OUTCOME_RANK[o] < OUTCOME_RANK[best] ? o : best),
+    null,
+  );
+}
+
+export interface ControlOutcomeValues {
+  outcome: Outcome;
+  detectedAt: Date | null;
+  alertSeverity: Severity | null;
+  ruleName: string | null;
+  notes: string;
+}
+
+type HistoryCtx = Pick<OrgCtx, "user" | "org" | "clock">;
+
+/** The control outcomes of an activity, for history and for restoring. */
+export async function controlOutcomesOf(tx: Tx, activityId: string) {
+  return tx.activityControlOutcome.findMany({
+    where: { activityId },
+    orderBy: { controlId: "asc" },
+    select: { controlId: true, outcome: true, detectedAt: true, alertSeverity: true, ruleName: true, notes: true },
+  });
+}
+
+/** Replaces every control outcome of the activity (controls must be the organization's). */
+export async function replaceControlOutcomes(
+  tx: Tx,
+  ctx: Pick<OrgCtx, "org">,
+  activityId: string,
+  outcomes: (ControlOutcomeValues & { controlId: string })[],
+): Promise<FieldChange[]> {
+  for (const [index, o] of outcomes.entries()) {
+    await controlOfOrg(tx, ctx.org.id, o.controlId, `controlOutcomes.${index}.controlId`);
+  }
+  const before = await controlOutcomesOf(tx, activityId);
+  await tx.activityControlOutcome.deleteMany({ where: { activityId } });
+  if (outcomes.length > 0) {
+    await tx.activityControlOutcome.createMany({
+      data: outcomes.map((o) => ({ ...o, activityId, organizationId: ctx.org.id })),
+    });
+  }
+  const after = await controlOutcomesOf(tx, activityId);
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? []
+    : [{ field: "blue.controlOutcomes", oldValue: before, newValue: after }];
+}
+
+/** Sets (or, with `values` null, removes) one control's outcome on an activity. */
+export async function setControlOutcome(
+  tx: Tx,
+  ctx: Pick<OrgCtx, "org">,
+  activityId: string,
+  controlId: string,
+  values: ControlOutcomeValues | null,
+): Promise<FieldChange[]> {
+  const before = await controlOutcomesOf(tx, activityId);
+  if (values === null) {
+    await tx.activityControlOutcome.deleteMany({ where: { activityId, controlId } });
+  } else {
+    await tx.activityControlOutcome.upsert({
+      where: { activityId_controlId: { activityId, controlId } },
+      create: { ...values, activityId, controlId, organizationId: ctx.org.id },
+      update: values,
+    });
+  }
+  const after = await controlOutcomesOf(tx, activityId);
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? []
+    : [{ field: "blue.controlOutcomes", oldValue: before, newValue: after }];
+}
+
+/**
+ * Unless the activity's outcome was set by hand (or it has no control outcomes, and `earlier`
+ * did not just remove them), sets it to the best control outcome and its detection time to the
+ * earliest control detection; records `earlier` changes with its own.
+ */
+export async function deriveActivityOutcome(
+  tx: Tx,
+  ctx: HistoryCtx,
+  activityId: string,
+  earlier: FieldChange[],
+): Promise<void> {
+  const activity = await tx.activity.findUniqueOrThrow({
+    where: { id: activityId },
+    select: { outcome: true, detectedAt: true, outcomeByHand: true },
+  });
+  const changes = [...earlier];
+  const outcomes = activity.outcomeByHand ? [] : await controlOutcomesOf(tx, activityId);
+  // An activity without control outcomes keeps its own, unless this change just removed the last one.
+  const follows = outcomes.length > 0 || earlier.some((c) => c.field === "blue.controlOutcomes");
+  if (!activity.outcomeByHand && follows) {
+    const outcome = bestOutcome(outcomes.map((o) => o.outcome));
+    const detections = outcomes.flatMap((o) => (o.detectedAt ? [o.detectedAt.getTime()] : []));
+    const detectedAt = detections.length > 0 ? new Date(Math.min(...detections)) : activity.detectedAt;
+    if (outcome !== activity.outcome)
+      changes.push({ field: "blue.outcome", oldValue: activity.outcome, newValue: outcome });
+    if (detectedAt?.getTime() !== activity.detectedAt?.getTime()) {
+      changes.push({ field: "blue.detectedAt", oldValue: activity.detectedAt, newValue: detectedAt });
+    }
+    if (outcome !== activity.outcome || detectedAt !== activity.detectedAt) {
+      await tx.activity.update({ where: { id: activityId }, data: { outcome, detectedAt } });
+    }
+  }
+  await recordHistory(tx, ctx, activityId, changes);
+}

@@ -1,0 +1,107 @@
+/**
+ * Which activities an alert may be about: an activity of an in-progress assessment of the
+ * same organization (alert matching not off) whose technique is the alert's (a sub-technique
+ * matches its parent), one of whose target assets is the alert's host (hostname, FQDN or IP,
+ * ignoring case), and whose red execution lies in [alert time - window, alert time + skew].
+ */
+import type { Tx } from "../../db/database.js";
+import type { NormalisedAlert } from "./alert-formats.js";
+
+export interface MatchWindow {
+  windowSeconds: number;
+  skewSeconds: number;
+}
+
+export interface Candidate {
+  activityId: string;
+  assessmentId: string;
+  alertMatching: "auto" | "suggest";
+  score: number;
+  reasons: string[];
+}
+
+const parentOf = (technique: string) => technique.split(".")[0] ?? technique;
+
+/** How the alert's techniques meet the activity's: exact, through the parent, or not at all. */
+function techniqueMatch(alert: string[], activity: string[]): { points: number; reason: string } | undefined {
+  const exact = alert.find((t) => activity.includes(t));
+  if (exact) return { points: 50, reason: `technique ${exact}` };
+  const viaParent = alert.find((t) => t.includes(".") && activity.includes(parentOf(t)));
+  if (viaParent) return { points: 35, reason: `technique ${viaParent} (sub-technique of ${parentOf(viaParent)})` };
+  return undefined;
+}
+
+const shortName = (host: string) => (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") ? host : host.split(".")[0]);
+
+/** How the alert's hosts meet the activity's target assets. */
+function hostMatch(
+  hosts: string[],
+  assets: { name: string; identifier: string }[],
+): { points: number; reason: string } | undefined {
+  const names = assets
+    .flatMap((a) => [a.identifier, a.name])
+    .map((n) => n.trim().toLowerCase())
+    .filter(Boolean);
+  const exact = hosts.find((h) => names.includes(h));
+  if (exact) return { points: 30, reason: `host ${exact}` };
+  const short = hosts.find((h) => names.some((n) => shortName(n) === shortName(h)));
+  if (short) return { points: 20, reason: `host ${short} (same host name)` };
+  return undefined;
+}
+
+/** The activities `alert` matches in organization `organizationId`, best first. */
+export async function findCandidates(
+  tx: Tx,
+  organizationId: string,
+  alert: NormalisedAlert,
+  window: MatchWindow,
+): Promise<Candidate[]> {
+  if (alert.techniques.length === 0 || alert.hosts.length === 0) return [];
+  const techniques = [...new Set([...alert.techniques, ...alert.techniques.map(parentOf)])];
+  const time = alert.occurredAt.getTime();
+  const activities = await tx.activity.findMany({
+    where: {
+      organizationId,
+      deletedAt: null,
+      status: { not: "skipped" },
+      techniques: { hasSome: techniques },
+      executedAt: {
+        gte: new Date(time - window.windowSeconds * 1000),
+        lte: new Date(time + window.skewSeconds * 1000),
+      },
+      assessment: { status: "in_progress", deletedAt: null, alertMatching: { in: ["auto", "suggest"] } },
+    },
+    select: {
+      id: true,
+      assessmentId: true,
+      techniques: true,
+      executedAt: true,
+      assessment: { select: { alertMatching: true } },
+      assets: { select: { asset: { select: { name: true, identifier: true } } } },
+    },
+    take: 50,
+  });
+  const candidates: Candidate[] = [];
+  for (const activity of activities) {
+    const technique = techniqueMatch(alert.techniques, activity.techniques);
+    const host = hostMatch(
+      alert.hosts,
+      activity.assets.map((a) => a.asset),
+    );
+    if (!technique || !host || !activity.executedAt) continue;
+    const delaySeconds = (time - activity.executedAt.getTime()) / 1000;
+    const closeness = Math.max(0, 1 - Math.max(0, delaySeconds) / window.windowSeconds);
+    const timeReason =
+      delaySeconds >= 0
+        ? `${Math.round(delaySeconds)} s after red's execution`
+        : `${Math.round(-delaySeconds)} s before red's execution (within the clock skew)`;
+    candidates.push({
+      activityId: activity.id,
+      assessmentId: activity.assessmentId,
+      alertMatching: activity.assessment.alertMatching as "auto" | "suggest",
+      score: Math.round(technique.points + host.points + 20 * closeness),
+      reasons: [technique.reason, host.reason, timeReason],
+    });
+  }
+  return candidates.sort((a, b) => b.score - a.score);
+}
