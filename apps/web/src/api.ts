@@ -1,0 +1,50 @@
+/**
+ * tRPC over TanStack Query (`@trpc/tanstack-react-query`), typed by `@assay/client`'s router
+ * types: `useTRPC()` gives query and mutation options for every procedure.
+ */
+import { type AppRouter, type AssayClient, createAssayClient, TRPCClientError } from "@assay/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { accessToken } from "./session";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** A client sending the current access token and, inside an organization, X-Organization-Id. */
+export function makeClient(organizationId?: string): AssayClient {
+  return createAssayClient({
+    url: window.location.origin,
+    token: accessToken,
+    ...(organizationId ? { headers: { "X-Organization-Id": organizationId } } : {}),
+  });
+}
+
+export interface Problem {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+/** The problems an API error lists (one per invalid field), or one generic problem. */
+export function problemsOf(error: unknown): Problem[] {
+  if (!error) return [];
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { code?: string; errors?: Problem[] } | undefined;
+    if (data?.errors?.length) return data.errors;
+    return [{ code: data?.code ?? "INTERNAL", message: error.message, field: null }];
+  }
+  return [{ code: "INTERNAL", message: error instanceof Error ? error.message : String(error), field: null }];
+}
+
+/** The message for `field` (its last path segment, or the whole dotted path). */
+export function fieldError(error: unknown, field: string): string | undefined {
+  const problem = problemsOf(error).find(
+    (p) => p.field !== null && (p.field === field || p.field.split(".").pop() === field),
+  );
+  return problem?.message;
+}
+
+/** The messages not tied to one of `fields`: shown at the top of the form. */
+export function formErrors(error: unknown, fields: readonly string[]): string[] {
+  return problemsOf(error)
+    .filter((p) => p.field === null || !fields.some((f) => p.field === f || p.field?.split(".").pop() === f))
+    .map((p) => (p.field ? `${p.field}: ${p.message}` : p.message));
+}

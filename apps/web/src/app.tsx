@@ -1,0 +1,96 @@
+/** Providers and routes: every page but sign-in loads as its own chunk. */
+import { QueryClientProvider } from "@tanstack/react-query";
+import { lazy, type ReactNode, Suspense, useState } from "react";
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from "react-router";
+import { makeClient, TRPCProvider } from "./api";
+import { Loading } from "./components/ui";
+import { Shell } from "./layout";
+import { SignInPage } from "./pages/sign-in";
+import { makeQueryClient } from "./query-client";
+import { useSession } from "./session";
+
+const HomePage = lazy(() => import("./pages/home"));
+const OrganizationsPage = lazy(() => import("./pages/organizations"));
+const OrgScope = lazy(() => import("./org-scope"));
+const AssessmentsPage = lazy(() => import("./pages/assessments"));
+const BoardPage = lazy(() => import("./pages/board"));
+const ActivityPage = lazy(() => import("./pages/activity"));
+const StatisticsPage = lazy(() => import("./pages/statistics"));
+const CoveragePage = lazy(() => import("./pages/coverage"));
+const AccountPage = lazy(() => import("./pages/account"));
+const ExecutionsPage = lazy(() => import("./pages/executions"));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === "restoring") {
+    return (
+      <main id="main" className="centered">
+        <Loading what="your session" />
+      </main>
+    );
+  }
+  if (session.status === "signed-out") {
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  }
+  return children;
+}
+
+function NotFound() {
+  return (
+    <main id="main" className="centered">
+      <h1>Page not found</h1>
+      <p>
+        <a href="/">Back to Assay</a>
+      </p>
+    </main>
+  );
+}
+
+function Page() {
+  return (
+    <Suspense fallback={<Loading what="the page" />}>
+      <Outlet />
+    </Suspense>
+  );
+}
+
+/** The whole app: query cache, tRPC client, routes. */
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(() => makeClient());
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route
+              element={
+                <RequireSession>
+                  <Shell />
+                </RequireSession>
+              }
+            >
+              <Route element={<Page />}>
+                <Route index element={<HomePage />} />
+                <Route path="orgs" element={<OrganizationsPage />} />
+                <Route path="account" element={<AccountPage />} />
+                <Route path="orgs/:orgId" element={<OrgScope />}>
+                  <Route index element={<Navigate to="assessments" replace />} />
+                  <Route path="assessments" element={<AssessmentsPage />} />
+                  <Route path="assessments/:assessmentId" element={<BoardPage />} />
+                  <Route path="activities/:activityId" element={<ActivityPage />} />
+                  <Route path="statistics" element={<StatisticsPage />} />
+                  <Route path="coverage" element={<CoveragePage />} />
+                  <Route path="executions" element={<ExecutionsPage />} />
+                </Route>
+              </Route>
+            </Route>
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </BrowserRouter>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
