@@ -116,6 +116,63 @@ describe("browser pages", () => {
     await page.close();
   });
 
+  it("/panel sends the Organization field as X-Organization-Id, lists your organizations and remembers the choice", async () => {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${server.url}/api/v1${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+    const email = `panel-${Date.now()}@example.com`;
+    const { accessToken } = await post("/auth/register", {
+      email,
+      password: "a long and sound passphrase",
+      name: "Panel",
+    });
+    const org = await post("/orgs", { name: "Panel Purple Team" }, accessToken);
+
+    const { page, problems } = await openPage(browser, `${server.url}/panel`);
+    const organization = page.getByLabel("Organization");
+    await page.getByLabel("Bearer token").fill(accessToken);
+    // "Mine" lists the caller's organizations; with exactly one, it fills the field.
+    await page.locator("#load-organizations").click();
+    await page.locator(`#organizations option[value="${org.id}"]`).waitFor({ state: "attached", timeout: 15_000 });
+    await expect(page.locator("#organizations option").first().textContent()).resolves.toBe(
+      "Panel Purple Team (owner)",
+    );
+    await expect(organization.inputValue()).resolves.toBe(org.id);
+
+    const runOrgsGet = async () => {
+      await page.locator('#procedures button[data-path="orgs.get"]').click();
+      await page.locator("button.run").click();
+      const statusLine = page.getByTestId("status");
+      await statusLine.waitFor({ state: "visible", timeout: 15_000 });
+      return {
+        status: (await statusLine.textContent()) ?? "",
+        body: (await page.getByTestId("response").textContent()) ?? "",
+      };
+    };
+    const inOrg = await runOrgsGet();
+    expect(inOrg.status, inOrg.body).toMatch(new RegExp(`^200 .* · organization ${org.id}$`));
+    expect(inOrg.body).toContain('"name": "Panel Purple Team"');
+
+    // Remembered in the page: a reload keeps the organization (and the token).
+    await page.reload();
+    await expect(organization.inputValue()).resolves.toBe(org.id);
+    await expect(page.getByLabel("Bearer token").inputValue()).resolves.toBe(accessToken);
+
+    // Without it, the organization-scoped call has no organization to act in.
+    await organization.fill("");
+    const noOrg = await runOrgsGet();
+    expect(noOrg.status).not.toMatch(/^200 /);
+    expect(noOrg.body).not.toContain("Panel Purple Team");
+    expect(problems.filter((p) => !p.includes("/trpc/orgs.get"))).toEqual([]);
+    await page.close();
+  });
+
   it("hides the panel in production (404) but still serves /docs", async () => {
     const production = await startReadyServer({
       env: { NODE_ENV: "production", ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64") },

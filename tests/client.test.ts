@@ -48,6 +48,25 @@ describe("@assay/client against a running server", () => {
     await expect(client.system.info.query()).resolves.toMatchObject({ name: "Assay" });
   });
 
+  it("splits calls made in the same tick into batches the server accepts (TRPC_MAX_BATCH_SIZE, 20)", async () => {
+    const counter = countingFetch();
+    const client = createAssayClient({ url: server.url, fetch: counter.fetch });
+    const infos = await Promise.all(Array.from({ length: 45 }, () => client.system.info.query()));
+    expect(infos.every((info) => info.name === "Assay")).toBe(true);
+    // The batches go out together; their order on the wire is the network's, not the client's.
+    const sizes = counter.requests.map((r) => new URL(r.url).pathname.split(",").length);
+    expect(sizes.sort((a, b) => b - a)).toEqual([20, 20, 5]);
+  });
+
+  it("is refused a batch past TRPC_MAX_BATCH_SIZE, before any call runs", async () => {
+    const paths = Array(21).fill("system.info").join(",");
+    const res = await fetch(`${server.url}/trpc/${paths}?batch=1`);
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string; data: { code: string } } };
+    expect(error.data.code).toBe("BAD_REQUEST");
+    expect(error.message).toContain("At most 20 calls per batch");
+  });
+
   it("batches two calls made in the same tick into one HTTP request", async () => {
     const counter = countingFetch();
     const client = createAssayClient({ url: server.url, fetch: counter.fetch });

@@ -5,7 +5,14 @@
  */
 import { request } from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeTempDir, removeDir, startReadyServer, startServer, type TestServer } from "./support/server.js";
+import {
+  makeTempDir,
+  removeDir,
+  START_TIMEOUT_MS,
+  startReadyServer,
+  startServer,
+  type TestServer,
+} from "./support/server.js";
 
 const started: TestServer[] = [];
 const dirs: string[] = [];
@@ -66,26 +73,30 @@ describe("unreachable database", () => {
 });
 
 describe("restart on the same DATA_DIR", () => {
-  it("keeps installedAt and does not re-apply migrations", async () => {
-    const dataDir = await makeTempDir();
-    dirs.push(dataDir);
+  it(
+    "keeps installedAt and does not re-apply migrations",
+    async () => {
+      const dataDir = await makeTempDir();
+      dirs.push(dataDir);
 
-    const first = await track(startReadyServer({ dataDir }));
-    await first.waitForLog((line) => line.msg === "migrations applied");
-    const before = await systemInfo(first.url);
-    expect(before.installedAt).not.toBeNull();
-    await expect(first.stop()).resolves.toEqual({ code: 0, signal: null });
-    expect(first.logs.some((line) => line.msg === "stopped")).toBe(true);
+      const first = await track(startReadyServer({ dataDir }));
+      await first.waitForLog((line) => line.msg === "migrations applied");
+      const before = await systemInfo(first.url);
+      expect(before.installedAt).not.toBeNull();
+      await expect(first.stop()).resolves.toEqual({ code: 0, signal: null });
+      expect(first.logs.some((line) => line.msg === "stopped")).toBe(true);
 
-    const second = await track(startReadyServer({ dataDir }));
-    const after = await systemInfo(second.url);
-    expect(after.installedAt).toBe(before.installedAt);
-    expect(after.startedAt).not.toBe(before.startedAt);
-    expect((await fetch(`${second.url}/health/ready`)).status).toBe(200);
-    await second.waitForLog((line) => line.msg === "database schema up to date");
-    expect(second.logs.some((line) => line.msg === "migrations applied")).toBe(false);
-    await expect(second.stop()).resolves.toEqual({ code: 0, signal: null });
-  }, 120_000);
+      const second = await track(startReadyServer({ dataDir }));
+      const after = await systemInfo(second.url);
+      expect(after.installedAt).toBe(before.installedAt);
+      expect(after.startedAt).not.toBe(before.startedAt);
+      expect((await fetch(`${second.url}/health/ready`)).status).toBe(200);
+      await second.waitForLog((line) => line.msg === "database schema up to date");
+      expect(second.logs.some((line) => line.msg === "migrations applied")).toBe(false);
+      await expect(second.stop()).resolves.toEqual({ code: 0, signal: null });
+    },
+    2 * START_TIMEOUT_MS + 60_000,
+  );
 });
 
 describe("graceful shutdown", () => {

@@ -65,6 +65,12 @@ describe("OpenAPI document", () => {
     expect(schema?.required).toContain("installedAt");
   });
 
+  it("describes routes that name a file by the media type they answer", () => {
+    const ok = (path: string) => doc.paths[path]?.get?.responses?.["200"]?.content ?? {};
+    expect(Object.keys(ok("/assessments/{assessmentId}/export.csv"))).toEqual(["text/csv"]);
+    expect(Object.keys(ok("/assessments/{assessmentId}/navigator-layer.json"))).toEqual(["application/json"]);
+  });
+
   it("points every error response at the ErrorResponse schema", () => {
     let errorResponses = 0;
     for (const [path, item] of Object.entries(doc.paths)) {

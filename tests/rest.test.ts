@@ -35,9 +35,10 @@ describe("REST API over HTTP", () => {
       call("ready", "/health/ready"),
       call("openapi", "/api/v1/openapi.json"),
       call("unknown route", "/api/v1/no/such/route"),
-      call("unknown top-level route", "/nowhere"),
+      call("unknown route outside v1", "/api/nowhere"),
       call("too large", "/api/v1/system/info", { method: "POST", headers: json, body: big }),
-      call("malformed", "/api/v1/system/info", { method: "POST", headers: json, body: "{" }),
+      call("malformed", "/api/v1/auth/login", { method: "POST", headers: json, body: "{" }),
+      call("wrong method", "/api/v1/system/info", { method: "DELETE" }),
     ]);
   }
 
@@ -112,7 +113,8 @@ describe("REST API over HTTP", () => {
     const { res, text } = await call("unknown route", "/api/v1/no/such/route");
     expect(res.status).toBe(404);
     expectErrorBody(res, text, "NOT_FOUND");
-    const outside = await call("unknown top-level route", "/nowhere");
+    // Outside /api other GETs belong to the web app (its index answers client-side routes).
+    const outside = await call("unknown route under /api", "/api/nowhere");
     expect(outside.res.status).toBe(404);
     expectErrorBody(outside.res, outside.text, "NOT_FOUND");
   });
@@ -140,7 +142,7 @@ describe("REST API over HTTP", () => {
   });
 
   it("answers malformed JSON with 400 BAD_REQUEST", async () => {
-    const { res, text } = await call("malformed json", "/api/v1/system/info", {
+    const { res, text } = await call("malformed json", "/api/v1/auth/login", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: '{"name": "Assay",',
@@ -149,9 +151,16 @@ describe("REST API over HTTP", () => {
     expectErrorBody(res, text, "BAD_REQUEST");
   });
 
+  it("answers a known path asked with another method with 405 and Allow", async () => {
+    const { res, text } = await call("wrong method", "/api/v1/system/info", { method: "DELETE" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET");
+    expectErrorBody(res, text, "METHOD_NOT_ALLOWED");
+  });
+
   it("sends the API version, request id and security headers on every response", async () => {
     const responses = await everyKindOfResponse();
-    expect(new Set(responses.map(({ res }) => res.status))).toEqual(new Set([200, 400, 404, 413]));
+    expect(new Set(responses.map(({ res }) => res.status))).toEqual(new Set([200, 400, 404, 405, 413]));
     for (const { label, res } of responses) {
       const h = res.headers;
       expect(h.get("x-api-version"), label).toBe("1");
@@ -164,7 +173,7 @@ describe("REST API over HTTP", () => {
 
   it("never leaks a stack trace or file paths in a response body", async () => {
     const responses = await everyKindOfResponse();
-    expect(responses.filter(({ res }) => res.status >= 400)).toHaveLength(5);
+    expect(responses.filter(({ res }) => res.status >= 400)).toHaveLength(6);
     for (const { label, text } of responses) {
       expect(text, label).not.toContain("    at ");
       expect(text, label).not.toContain("node_modules");

@@ -18,9 +18,11 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { makeTempDir, useBuiltServer } from "../support/server.js";
+import { benchExecutions } from "./executions.js";
 import { login, rest } from "./lib/api.js";
 import { type ImportTimings, timeImports } from "./lib/imports.js";
 import { type ProfileSummary, summariseProfile } from "./lib/profile.js";
+import { timeSearches } from "./lib/search.js";
 import { type SeededOrg, type SeedPlan, type Sql, seedActivities, seedThroughApi } from "./lib/seed.js";
 import { type BenchServer, SERVER_DIR, startBenchServer } from "./lib/server.js";
 import { round, type Spread, spread } from "./lib/stats.js";
@@ -31,6 +33,8 @@ const args = process.argv.slice(2).filter((a) => a !== "--");
 useBuiltServer();
 const QUICK = args.includes("--quick");
 const ALWAYS_PROFILE = args.includes("--profile");
+// `--only executions`: just the execution engine's section (6), written to latest-executions.json.
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 const ADMIN = { email: "bench-admin@example.com", password: "bench admin password 2024" };
 const STORM_USER = { email: "bench-storm@example.com", password: "bench storm password 2024", name: "Storm" };
@@ -468,7 +472,49 @@ function printArms(title: string, arms: Record<string, ArmSummary>) {
   }
 }
 
+/** Prints the execution section's figures. */
+function printExecutions(executions: Awaited<ReturnType<typeof benchExecutions>>) {
+  const { inProcess, bullmq } = executions;
+  console.log("\n6. Executions");
+  console.log(
+    `  BullMQ, ${bullmq.executions} x /bin/true, 2 workers x ${bullmq.workerConcurrency}: ${bullmq.executionsPerSecond} executions/s (starts ${bullmq.startRequestsPerSecond}/s, API node CPU ${bullmq.serverCpuUsPerExecution} µs each), queue-to-start p50 ${bullmq.queueToStartMs.p50} ms / p95 ${bullmq.queueToStartMs.p95} ms; idle queue p50 ${bullmq.idleQueueToStartMs.p50} ms; per worker ${bullmq.perWorker.join(" / ")}`,
+  );
+  console.log(
+    `  in-process start to first streamed byte: p50 ${inProcess.startToFirstByteMs.p50} ms, p95 ${inProcess.startToFirstByteMs.p95} ms`,
+  );
+  for (const [mode, s] of [
+    ["in-process", inProcess.subscribers],
+    ["BullMQ", bullmq.subscribers],
+  ] as const) {
+    console.log(
+      `  ${mode}: ${s.complete}/${s.subscribers} subscribers got all ${s.lines} chunks; server CPU ${s.serverCpuMsOneSubscriber} ms (1) vs ${s.serverCpuMsHundredSubscribers} ms (100): ${s.cpuUsPerExtraSubscriber} µs per extra subscriber`,
+    );
+  }
+}
+
+/** `pnpm bench -- --only executions`: the execution section alone. */
+async function onlyExecutions() {
+  const started = Date.now();
+  const executions = await benchExecutions({ quick: QUICK, log, check });
+  const output = {
+    generatedAt: new Date().toISOString(),
+    quick: QUICK,
+    machine: { cores: cpus().length, loadAverageAtEnd: loadavg().map((l) => round(l)) },
+    node: process.version,
+    commit: commitOf(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    executions,
+    targets,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "latest-executions.json"), `${JSON.stringify(output, null, 2)}\n`);
+  printExecutions(executions);
+  for (const x of targets)
+    console.log(`  ${x.met ? "ok    " : "MISSED"} ${x.figure}: ${x.value}${x.unit} (target ${x.target})`);
+}
+
 async function main() {
+  if (ONLY === "executions") return onlyExecutions();
   ensureWrk();
   const started = Date.now();
   const workDir = await makeTempDir("assay-bench-");
@@ -596,8 +642,8 @@ async function main() {
     check("3 login storm", "read p99 with storm / alone", stormRatio, "x", "<", 2);
     check("3 login storm", "failed logins during the storm", loginFailures, "", "<=", 0);
 
-    // --- 4. Scale: page 1 vs page 500, statistics.
-    log("scenario 4: scale (page 1 vs page 500 of 10,000; statistics)");
+    // --- 4. Scale: page 1 vs page 500, statistics, search.
+    log("scenario 4: scale (page 1 vs page 500 of 10,000; statistics; mitre.search)");
     const big = org.bigAssessmentId;
     const pageFile = (page: number) =>
       writeRequestFile(join(workDir, `page-${page}.tsv`), [
@@ -632,10 +678,21 @@ async function main() {
       check("4 scale", "statistics.assessment over 10k activities", null, " ms", "<", 100, "not available");
     }
     check("4 scale", "page 500 p50 / page 1 p50", pageRatio, "x", "<=", 2);
+    const search = await timeSearches(server.url, headers, QUICK ? 3 : 10);
+    check(
+      "4 scale",
+      "mitre.search over the full ATT&CK set (median)",
+      search.available ? search.ms.median : null,
+      " ms",
+      "<",
+      10,
+      search.available ? undefined : "not available",
+    );
     const scale: Record<string, unknown> = {
       activitiesInOrganization: activities,
       pages: { connections: 8, arms: pages, page500Ratio: round(pageRatio, 3) },
       statistics,
+      search,
     };
     results.scale = scale;
 
@@ -674,7 +731,14 @@ async function main() {
       await scratch.drop();
     }
     scale.imports = imports;
-    check("4 scale", "ATT&CK import of the shared bundle (parse + import)", imports.attack.firstMs, " ms", "<", 5000);
+    check(
+      "4 scale",
+      "ATT&CK import of the committed bundle (parse + import)",
+      imports.attack.firstMs,
+      " ms",
+      "<",
+      5000,
+    );
     check(
       "4 scale",
       `Atomic Red Team import (${imports.atomics.files} files)`,
@@ -717,6 +781,10 @@ async function main() {
     rmSync(workDir, { recursive: true, force: true });
   }
 
+  // --- 6. The execution engine (its own servers, workers and Redis keys).
+  log("scenario 6: executions");
+  results.executions = await benchExecutions({ quick: QUICK, log, check });
+
   // ---------------------------------------------------------------------------------------------
   const output = {
     generatedAt: new Date().toISOString(),
@@ -755,6 +823,7 @@ async function main() {
     "4. Scale: page 1 vs page 500 of a 10,000-activity assessment (8 connections)",
     (results.scale as { pages: { arms: Record<string, ArmSummary> } }).pages.arms,
   );
+  printExecutions(results.executions as Awaited<ReturnType<typeof benchExecutions>>);
   const profile = results.profile as Record<string, ProfileSummary> | undefined;
   if (profile) {
     console.log("\nCPU profile of scenario 1 (self time, share of busy time)");

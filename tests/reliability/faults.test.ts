@@ -203,7 +203,7 @@ describe("faults", () => {
     );
     // The same process answers: Assay was not restarted.
     expect(server.child.exitCode).toBeNull();
-    await waitUntilReady(server.url, 10_000);
+    await waitUntilReady(server.url, 60_000);
   });
 
   it("Redis killed and restarted under load: limits fall back to memory, nothing fails, Redis is used again", async () => {

@@ -18,19 +18,34 @@ const CLI = join(SERVER_DIR, "src", "cli.ts");
 /**
  * The node arguments that run `assay`: the compiled build (`server/dist/cli.js`, made by
  * `pnpm build`, what `pnpm start` runs) when ASSAY_SERVER_BUILD=dist, else the sources
- * through tsx. The bench and reliability runs build first and use the build.
+ * through tsx. The black-box suite (support/global-setup.ts), the bench and the reliability
+ * runs build first and use the build.
  */
 export function assayCommand(): string[] {
   return process.env.ASSAY_SERVER_BUILD === "dist" ? [join(SERVER_DIR, "dist", "cli.js")] : ["--import", "tsx", CLI];
 }
 
-/** Compiles the server (`pnpm build`) and has every server started from now on run the build. */
+/**
+ * Builds the server (`pnpm build`: turbo, which skips the work when no input changed) and has
+ * every server started from now on run the build.
+ */
 export function useBuiltServer(): void {
-  execFileSync("pnpm", ["--filter", "@assay/server", "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("pnpm", ["build", "--output-logs=errors-only"], {
+    cwd: join(SERVER_DIR, ".."),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   process.env.ASSAY_SERVER_BUILD = "dist";
 }
-const START_TIMEOUT_MS = 60_000;
+/**
+ * How long a server may take to log "Assay listening", and then to answer /health/ready 200:
+ * generous, because a loaded 2-core machine is slower, not broken (about 5 s when quiet);
+ * bounded, so a server that never comes up fails with its last output instead of hanging.
+ * ASSAY_TEST_START_TIMEOUT_MS overrides it.
+ */
+export const START_TIMEOUT_MS = Number(process.env.ASSAY_TEST_START_TIMEOUT_MS) || 180_000;
 const KILL_AFTER_MS = 10_000;
+/** Output lines quoted when a server fails to start: the end says why. */
+const TAIL_LINES = 40;
 
 /** Variables the server's config reads; the parent's values must not leak into a test server. */
 const CONFIG_VARS = [
@@ -174,6 +189,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   });
 
   const output = () => raw;
+  const tail = () => lastLines(raw, TAIL_LINES);
   const waitForLog = (test: (line: LogLine) => boolean, timeoutMs = START_TIMEOUT_MS) => {
     const seen = logs.find(test);
     if (seen) return Promise.resolve(seen);
@@ -187,9 +203,18 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       const watch = (line: LogLine) => {
         if (test(line)) done(undefined, line);
       };
-      const timer = setTimeout(() => done(new Error(`log line not seen in ${timeoutMs} ms:\n${raw}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`log line not seen in ${timeoutMs} ms; the server's last output:\n${tail()}`)),
+        timeoutMs,
+      );
       watchers.add(watch);
-      void exited.then(() => setImmediate(() => done(new Error(`server exited before the log line:\n${raw}`))));
+      void exited.then(({ code, signal }) =>
+        setImmediate(() =>
+          done(
+            new Error(`server exited (${signal ?? `code ${code}`}) before the log line; its last output:\n${tail()}`),
+          ),
+        ),
+      );
     });
   };
 
@@ -209,8 +234,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
 
   try {
-    const listening = await waitForLog((line) => line.msg === "Assay listening", START_TIMEOUT_MS);
-    if (typeof listening.url !== "string") throw new Error(`"Assay listening" without a url:\n${raw}`);
+    const listening = await waitForLog((line) => line.msg === "Assay listening", START_TIMEOUT_MS).catch(
+      (error: Error) => {
+        throw new Error(`Assay did not start (no "Assay listening" log line): ${error.message}`);
+      },
+    );
+    if (typeof listening.url !== "string") throw new Error(`"Assay listening" without a url:\n${tail()}`);
     return { url: listening.url, dataDir, child, logs, exited, output, waitForLog, stop };
   } catch (error) {
     await stop();
@@ -218,7 +247,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
 }
 
-/** Polls GET /health/ready until it answers 200 (30 s by default). */
+/** Polls GET /health/ready until it answers 200 (START_TIMEOUT_MS by default). */
 export async function waitUntilReady(url: string, timeoutMs = START_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer";
@@ -242,7 +271,16 @@ export async function startReadyServer(options: StartOptions = {}): Promise<Test
     await waitUntilReady(server.url);
   } catch (error) {
     await server.stop();
-    throw new Error(`${(error as Error).message}\n${server.output()}`);
+    throw new Error(
+      `${(error as Error).message}\nThe server's last output:\n${lastLines(server.output(), TAIL_LINES)}`,
+    );
   }
   return server;
+}
+
+/** The last `count` lines of a process's output. */
+function lastLines(text: string, count: number): string {
+  const lines = text.trimEnd().split("\n");
+  const shown = lines.slice(-count).join("\n");
+  return lines.length > count ? `[... ${lines.length - count} earlier lines]\n${shown}` : shown || "(no output)";
 }

@@ -51,7 +51,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   const pgCtl = postgresBin("pg_ctl");
   const run = (command: string, args: string[]) => {
     const [cmd, argv] = asPostgres(command, args);
-    execFileSync(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+    execFileSync(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 240_000 });
   };
   run(postgresBin("initdb"), [
     "-D",
@@ -66,8 +66,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   ]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const start = () =>
-    run(pgCtl, ["-D", data, "-o", options, "-l", join(dir, "postgres.log"), "-w", "-t", "60", "start"]);
-  const stop = (mode: "fast" | "immediate" = "fast") => run(pgCtl, ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]);
+    run(pgCtl, ["-D", data, "-o", options, "-l", join(dir, "postgres.log"), "-w", "-t", "180", "start"]);
+  const stop = (mode: "fast" | "immediate" = "fast") => run(pgCtl, ["-D", data, "-m", mode, "-w", "-t", "180", "stop"]);
   start();
   const url = (database = "postgres") => `postgresql://postgres@127.0.0.1:${port}/${database}`;
   const query = async <T extends pg.QueryResultRow>(database: string, sql: string, params: unknown[] = []) => {
@@ -146,7 +146,9 @@ export async function startRedis(): Promise<RedisServer> {
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
       { stdio: "ignore" },
     );
-    for (let i = 0; i < 100; i++) {
+    // Generous for a loaded machine, bounded so a redis-server that never comes up fails the run.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
       try {
         if (cli("ping").trim() === "PONG") return;
       } catch {
@@ -154,7 +156,7 @@ export async function startRedis(): Promise<RedisServer> {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`redis-server did not start on port ${port}`);
+    throw new Error(`redis-server did not answer PING on port ${port} within 60 s`);
   };
   const kill = async () => {
     const c = child;
