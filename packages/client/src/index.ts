@@ -1,11 +1,23 @@
 /**
  * @assay/client: the typed client of the Assay API. It depends on the server only through
- * `import type`, so nothing of the server is bundled into the SPA.
+ * `import type`, so nothing of the server is bundled into the SPA. Queries and mutations go
+ * through httpBatchLink; subscriptions (executions.stream) through httpSubscriptionLink over
+ * Server-Sent Events, with the `eventsource` ponyfill so they carry the same Authorization and
+ * X-Organization-Id headers (the browser's EventSource sends no headers), in Node too. A
+ * dropped stream reconnects by itself and resumes after the last chunk it received.
  */
 
 import type { AppRouter } from "@assay/server/router";
-import { createTRPCClient, type HTTPBatchLinkOptions, httpBatchLink, TRPCClientError } from "@trpc/client";
+import {
+  createTRPCClient,
+  type HTTPBatchLinkOptions,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { EventSource, type FetchLike } from "eventsource";
 
 export type { AppRouter };
 /** Inputs of every procedure, e.g. `RouterInputs["system"]["info"]`. */
@@ -24,21 +36,44 @@ export interface AssayClientOptions {
   headers?: Record<string, string> | (() => Record<string, string>);
   /** A fetch implementation (tests, SSR, custom agents). */
   fetch?: HTTPBatchLinkOptions<AppRouter["_def"]["_config"]["$types"]>["fetch"];
+  /** Most calls sent in one request: the server's TRPC_MAX_BATCH_SIZE (default 20); more are split. */
+  maxBatchSize?: number;
 }
 
-/** A typed client over httpBatchLink: calls made in the same tick share one request. */
+/** The server's default TRPC_MAX_BATCH_SIZE. */
+export const DEFAULT_MAX_BATCH_SIZE = 20;
+
+/**
+ * A typed client: calls made in the same tick share one request (httpBatchLink, up to
+ * maxBatchSize calls); subscriptions stream over SSE (httpSubscriptionLink) and resume after
+ * the last tracked event on reconnect.
+ */
 export function createAssayClient(options: AssayClientOptions): AssayClient {
   const base = options.url.replace(/\/+$/, "");
+  const headers = async (): Promise<Record<string, string>> => {
+    const extra = typeof options.headers === "function" ? options.headers() : (options.headers ?? {});
+    const token = typeof options.token === "function" ? await options.token() : options.token;
+    return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+  };
+  const baseFetch = (options.fetch ?? globalThis.fetch) as unknown as FetchLike;
+  // Each (re)connection reads the headers again, so a refreshed token is used.
+  const streamFetch: FetchLike = async (url, init) =>
+    baseFetch(url, { ...init, headers: { ...init.headers, ...(await headers()) } });
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${base}/trpc`,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        async headers() {
-          const extra = typeof options.headers === "function" ? options.headers() : (options.headers ?? {});
-          const token = typeof options.token === "function" ? await options.token() : options.token;
-          return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
-        },
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: `${base}/trpc`,
+          EventSource,
+          eventSourceOptions: () => ({ fetch: streamFetch }),
+        }),
+        false: httpBatchLink({
+          url: `${base}/trpc`,
+          maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          headers,
+        }),
       }),
     ],
   });
