@@ -93,6 +93,35 @@ export async function setControlOutcome(
     : [{ field: "blue.controlOutcomes", oldValue: before, newValue: after }];
 }
 
+export interface OutcomeState {
+  outcome: Outcome | null;
+  detectedAt: Date | null;
+  outcomeByHand: boolean;
+}
+
+/**
+ * The activity's outcome and detection time that follow from its control outcomes (the best
+ * outcome, the earliest detection), with the changes to record; null when it does not follow:
+ * set by hand, or no control outcomes unless `controlsChanged` just removed the last one.
+ */
+export function derivedOutcome(
+  activity: OutcomeState,
+  outcomes: Pick<ControlOutcomeValues, "outcome" | "detectedAt">[],
+  controlsChanged: boolean,
+): { outcome: Outcome | null; detectedAt: Date | null; changes: FieldChange[] } | null {
+  if (activity.outcomeByHand || (outcomes.length === 0 && !controlsChanged)) return null;
+  const outcome = bestOutcome(outcomes.map((o) => o.outcome));
+  const detections = outcomes.flatMap((o) => (o.detectedAt ? [o.detectedAt.getTime()] : []));
+  const detectedAt = detections.length > 0 ? new Date(Math.min(...detections)) : activity.detectedAt;
+  const changes: FieldChange[] = [];
+  if (outcome !== activity.outcome)
+    changes.push({ field: "blue.outcome", oldValue: activity.outcome, newValue: outcome });
+  if (detectedAt?.getTime() !== activity.detectedAt?.getTime()) {
+    changes.push({ field: "blue.detectedAt", oldValue: activity.detectedAt, newValue: detectedAt });
+  }
+  return { outcome, detectedAt, changes };
+}
+
 /**
  * Unless the activity's outcome was set by hand (or it has no control outcomes, and `earlier`
  * did not just remove them), sets it to the best control outcome and its detection time to the
@@ -108,22 +137,17 @@ export async function deriveActivityOutcome(
     where: { id: activityId },
     select: { outcome: true, detectedAt: true, outcomeByHand: true },
   });
-  const changes = [...earlier];
   const outcomes = activity.outcomeByHand ? [] : await controlOutcomesOf(tx, activityId);
-  // An activity without control outcomes keeps its own, unless this change just removed the last one.
-  const follows = outcomes.length > 0 || earlier.some((c) => c.field === "blue.controlOutcomes");
-  if (!activity.outcomeByHand && follows) {
-    const outcome = bestOutcome(outcomes.map((o) => o.outcome));
-    const detections = outcomes.flatMap((o) => (o.detectedAt ? [o.detectedAt.getTime()] : []));
-    const detectedAt = detections.length > 0 ? new Date(Math.min(...detections)) : activity.detectedAt;
-    if (outcome !== activity.outcome)
-      changes.push({ field: "blue.outcome", oldValue: activity.outcome, newValue: outcome });
-    if (detectedAt?.getTime() !== activity.detectedAt?.getTime()) {
-      changes.push({ field: "blue.detectedAt", oldValue: activity.detectedAt, newValue: detectedAt });
-    }
-    if (outcome !== activity.outcome || detectedAt !== activity.detectedAt) {
-      await tx.activity.update({ where: { id: activityId }, data: { outcome, detectedAt } });
-    }
+  const derived = derivedOutcome(
+    activity,
+    outcomes,
+    earlier.some((c) => c.field === "blue.controlOutcomes"),
+  );
+  if (derived && derived.changes.length > 0) {
+    await tx.activity.update({
+      where: { id: activityId },
+      data: { outcome: derived.outcome, detectedAt: derived.detectedAt },
+    });
   }
-  await recordHistory(tx, ctx, activityId, changes);
+  await recordHistory(tx, ctx, activityId, [...earlier, ...(derived?.changes ?? [])]);
 }

@@ -16,9 +16,9 @@ import {
 } from "../activities/control-outcomes.js";
 import { actionPrevented } from "./alert-formats.js";
 
-type ApplyCtx = Pick<OrgCtx, "user" | "org" | "clock">;
+export type ApplyCtx = Pick<OrgCtx, "user" | "org" | "clock">;
 
-interface AlertFacts {
+export interface AlertFacts {
   controlId: string;
   occurredAt: Date;
   severity: Severity | null;
@@ -34,6 +34,40 @@ interface StoredValues {
   notes: string;
 }
 
+/** The control's values once `alert` is applied over `existing` (the stronger outcome, the earlier detection). */
+export function valuesAfterAlert(existing: ControlOutcomeValues | null, alert: AlertFacts): ControlOutcomeValues {
+  const outcome: Outcome = actionPrevented(alert.action) ? "prevented" : "alerted";
+  if (!existing) {
+    return {
+      outcome,
+      detectedAt: alert.occurredAt,
+      alertSeverity: alert.severity,
+      ruleName: alert.ruleName,
+      notes: "",
+    };
+  }
+  return {
+    outcome: bestOutcome([existing.outcome, outcome]) ?? outcome,
+    detectedAt: existing.detectedAt && existing.detectedAt < alert.occurredAt ? existing.detectedAt : alert.occurredAt,
+    alertSeverity: alert.severity ?? existing.alertSeverity,
+    ruleName: alert.ruleName ?? existing.ruleName,
+    notes: existing.notes,
+  };
+}
+
+/** `existing` as a match keeps it for undoing (null: the control had no outcome). */
+export function undoValues(existing: ControlOutcomeValues | null): Prisma.InputJsonValue | null {
+  if (!existing) return null;
+  const previous: StoredValues = {
+    outcome: existing.outcome,
+    detectedAt: existing.detectedAt?.toISOString() ?? null,
+    alertSeverity: existing.alertSeverity,
+    ruleName: existing.ruleName,
+    notes: existing.notes,
+  };
+  return previous as unknown as Prisma.InputJsonValue;
+}
+
 /** Fills the alert's control on the activity; returns the values it replaced (null: none), for undoing. */
 export async function applyAlert(
   tx: Tx,
@@ -45,28 +79,9 @@ export async function applyAlert(
   const existing = await tx.activityControlOutcome.findUnique({
     where: { activityId_controlId: { activityId, controlId: alert.controlId } },
   });
-  const outcome: Outcome = actionPrevented(alert.action) ? "prevented" : "alerted";
-  const values: ControlOutcomeValues = existing
-    ? {
-        outcome: bestOutcome([existing.outcome, outcome]) ?? outcome,
-        detectedAt:
-          existing.detectedAt && existing.detectedAt < alert.occurredAt ? existing.detectedAt : alert.occurredAt,
-        alertSeverity: alert.severity ?? existing.alertSeverity,
-        ruleName: alert.ruleName ?? existing.ruleName,
-        notes: existing.notes,
-      }
-    : { outcome, detectedAt: alert.occurredAt, alertSeverity: alert.severity, ruleName: alert.ruleName, notes: "" };
-  const changes = await setControlOutcome(tx, ctx, activityId, alert.controlId, values);
+  const changes = await setControlOutcome(tx, ctx, activityId, alert.controlId, valuesAfterAlert(existing, alert));
   await deriveActivityOutcome(tx, ctx, activityId, changes);
-  if (!existing) return null;
-  const previous: StoredValues = {
-    outcome: existing.outcome,
-    detectedAt: existing.detectedAt?.toISOString() ?? null,
-    alertSeverity: existing.alertSeverity,
-    ruleName: existing.ruleName,
-    notes: existing.notes,
-  };
-  return previous as unknown as Prisma.InputJsonValue;
+  return undoValues(existing);
 }
 
 /** Puts back the control's values from before the match (`previous` null: removes the control's outcome). */

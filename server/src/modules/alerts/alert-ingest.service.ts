@@ -1,40 +1,32 @@
 /**
- * Storing pushed alerts: each alert is its own unit (normalised, its control resolved, stored
- * once per organization, format and alert id, matched to activities in one transaction); a bad
- * alert is reported by index and JSON path while the good ones are kept.
+ * Storing pushed alerts: each alert is checked on its own (normalised, its control resolved), so a
+ * bad alert is reported by index and JSON path while the good ones are kept; the good ones are
+ * stored once per organization, format and alert id, and matched to activities, in chunks of one
+ * transaction each (alert-batch.ts). A failed chunk leaves nothing of itself behind, and a
+ * retried push stores only what is missing.
  */
 import { originOf } from "../../context.js";
 import type { Tx } from "../../db/database.js";
-import type { Prisma } from "../../generated/prisma/client.js";
 import type { OrgContext } from "../../identity/contexts.js";
 import { AppError } from "../../lib/app-error.js";
 import { isUuid } from "../../lib/ids.js";
 import { recordAudit } from "../audit/audit.js";
-import { applyAlert } from "./alert-apply.js";
+import { type CheckedAlert, type MatchNews, storeAlertBatch } from "./alert-batch.js";
 import { type AlertFormat, FORMAT_PRODUCTS, type NormalisedAlert, normaliseAlert } from "./alert-formats.js";
-import { findCandidates } from "./alert-matching.js";
 import type { IngestResult } from "./alerts.schemas.js";
 
-class AlertRefused extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Alerts stored per transaction: big enough to amortise the statements, small enough to hold locks briefly. */
+const CHUNK_SIZE = 500;
 
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
+class AlertRefused extends Error {}
 
 /** The control an alert names: its `control` field, else the key's default control, else its format's product. */
 async function resolveControl(
   tx: Tx,
-  ctx: OrgContext,
+  organizationId: string,
   alert: NormalisedAlert,
-  index: number,
   defaultControlId: string | null,
 ): Promise<string> {
-  const organizationId = ctx.org.id;
   if (alert.control) {
     const named = await tx.defensiveControl.findFirst({
       where: {
@@ -46,15 +38,12 @@ async function resolveControl(
       },
       select: { id: true },
     });
-    if (!named) throw new AlertRefused(`$[${index}].control`, "names no control of this organization");
+    if (!named) throw new AlertRefused("names no control of this organization");
     return named.id;
   }
   if (defaultControlId) return defaultControlId;
   if (alert.format === "generic") {
-    throw new AlertRefused(
-      `$[${index}].control`,
-      "is required: name a control (its name or id), or give the API key a default control",
-    );
+    throw new AlertRefused("is required: name a control (its name or id), or give the API key a default control");
   }
   const { product, vendor, kind } = FORMAT_PRODUCTS[alert.format];
   const found = await tx.defensiveControl.findFirst({
@@ -75,17 +64,6 @@ async function resolveControl(
   return created.id;
 }
 
-type Verdict = "duplicate" | "matched" | "unmatched";
-
-interface MatchNews {
-  matchId: string;
-  activityId: string;
-  assessmentId: string;
-  controlId: string;
-  score: number;
-  status: "applied" | "suggested";
-}
-
 /** Announces each match once its alert is committed, so a receiver never hears of a rolled-back one. */
 function announceMatches(ctx: OrgContext, alert: NormalisedAlert, matches: MatchNews[]): void {
   for (const match of matches) {
@@ -101,86 +79,50 @@ function announceMatches(ctx: OrgContext, alert: NormalisedAlert, matches: Match
   }
 }
 
-async function storeAlert(
+const keyOf = (a: { format: string; externalId: string }) => `${a.format}|${a.externalId}`;
+
+/** The keys of `alerts` already stored, read before any control is made for them. */
+async function storedKeys(ctx: OrgContext, alerts: NormalisedAlert[]): Promise<Set<string>> {
+  const byFormat = new Map<string, string[]>();
+  for (const a of alerts) byFormat.set(a.format, [...(byFormat.get(a.format) ?? []), a.externalId]);
+  if (byFormat.size === 0) return new Set();
+  const rows = await ctx.db.prisma.alert.findMany({
+    where: {
+      organizationId: ctx.org.id,
+      OR: [...byFormat].map(([format, externalIds]) => ({ format, externalId: { in: externalIds } })),
+    },
+    select: { format: true, externalId: true },
+  });
+  return new Set(rows.map(keyOf));
+}
+
+type Read = { index: number; raw: unknown; alert: NormalisedAlert };
+
+/** Gives each new alert its control (each distinct control asked for once); refusals are reported per alert. */
+async function withControls(
   ctx: OrgContext,
-  raw: unknown,
-  alert: NormalisedAlert,
-  index: number,
-  keys: { apiKeyId: string | null; defaultControlId: string | null },
-  controls: Map<string, string>,
-): Promise<Verdict> {
-  const { config } = ctx;
-  const matches: MatchNews[] = [];
-  return ctx.db.prisma
-    .$transaction(async (tx) => {
-      const key = { organizationId: ctx.org.id, format: alert.format, externalId: alert.externalId };
-      const existing = await tx.alert.findUnique({
-        where: { organizationId_format_externalId: key },
-        select: { id: true },
-      });
-      if (existing) return "duplicate";
-      // Controls resolved by earlier alerts of the request (committed) are reused.
-      const controlKey = `${alert.format}|${alert.control ?? ""}`;
-      const controlId =
-        controls.get(controlKey) ?? (await resolveControl(tx, ctx, alert, index, keys.defaultControlId));
-      const stored = await tx.alert.create({
-        data: {
-          ...key,
-          controlId,
-          occurredAt: alert.occurredAt,
-          host: alert.hosts[0] ?? null,
-          techniques: alert.techniques,
-          ruleName: alert.ruleName,
-          severity: alert.severity,
-          title: alert.title,
-          action: alert.action,
-          raw: raw as Prisma.InputJsonValue,
-          apiKeyId: keys.apiKeyId,
-        },
-      });
-      const candidates = await findCandidates(tx, ctx.org.id, alert, {
-        windowSeconds: config.alerts.matchWindowSeconds,
-        skewSeconds: config.alerts.matchSkewSeconds,
-      });
-      for (const candidate of candidates) {
-        const auto = candidate.alertMatching === "auto";
-        const previous = auto ? await applyAlert(tx, ctx, candidate.activityId, { ...alert, controlId }) : null;
-        const match = await tx.alertMatch.create({
-          data: {
-            organizationId: ctx.org.id,
-            alertId: stored.id,
-            activityId: candidate.activityId,
-            assessmentId: candidate.assessmentId,
-            score: candidate.score,
-            reasons: candidate.reasons,
-            status: auto ? "applied" : "suggested",
-            ...(previous === null ? {} : { previous }),
-          },
-        });
-        matches.push({
-          matchId: match.id,
-          activityId: candidate.activityId,
-          assessmentId: candidate.assessmentId,
-          controlId,
-          score: candidate.score,
-          status: auto ? "applied" : "suggested",
-        });
-        await recordAudit(tx, originOf(ctx), {
-          type: auto ? "alert.match.applied" : "alert.match.suggested",
-          actorId: ctx.user.id,
-          targetType: "activity",
-          targetId: candidate.activityId,
-          metadata: { organizationId: ctx.org.id, alertId: stored.id, matchId: match.id, score: candidate.score },
-        });
-      }
-      return { verdict: candidates.length > 0 ? "matched" : "unmatched", controlKey, controlId } as const;
-    })
-    .then((stored) => {
-      if (stored === "duplicate") return stored;
-      controls.set(stored.controlKey, stored.controlId);
-      announceMatches(ctx, alert, matches);
-      return stored.verdict;
-    });
+  fresh: Read[],
+  defaultControlId: string | null,
+  errors: IngestResult["errors"],
+): Promise<CheckedAlert[]> {
+  const resolved = new Map<string, Promise<string>>();
+  const checked: CheckedAlert[] = [];
+  for (const read of fresh) {
+    const controlKey = `${read.alert.format}|${read.alert.control ?? ""}`;
+    let controlId = resolved.get(controlKey);
+    if (!controlId) {
+      controlId = ctx.db.prisma.$transaction((tx) => resolveControl(tx, ctx.org.id, read.alert, defaultControlId));
+      controlId.catch(() => undefined);
+      resolved.set(controlKey, controlId);
+    }
+    try {
+      checked.push({ ...read, controlId: await controlId });
+    } catch (error) {
+      if (!(error instanceof AlertRefused)) throw error;
+      errors.push({ index: read.index, path: `$[${read.index}].control`, message: error.message });
+    }
+  }
+  return checked;
 }
 
 /** Stores `alerts` (forced to `format` when given) for the organization of the calling key. */
@@ -196,8 +138,6 @@ export async function ingestAlerts(
   }
   const apiKeyId = ctx.user.sessionId;
   const key = await ctx.db.prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: { defaultControlId: true } });
-  const keys = { apiKeyId, defaultControlId: key?.defaultControlId ?? null };
-  const controls = new Map<string, string>();
   const result: IngestResult = {
     received: input.alerts.length,
     stored: 0,
@@ -206,25 +146,37 @@ export async function ingestAlerts(
     unmatched: 0,
     errors: [],
   };
+  const reads: Read[] = [];
   for (const [index, raw] of input.alerts.entries()) {
     const read = normaliseAlert(raw, index, input.format);
-    if ("problems" in read) {
-      result.errors.push(...read.problems.map((p) => ({ index, ...p })));
-      continue;
-    }
-    try {
-      const verdict = await storeAlert(ctx, raw, read.alert, index, keys, controls);
-      if (verdict === "duplicate") result.duplicates++;
-      else {
-        result.stored++;
-        result[verdict]++;
+    if ("problems" in read) result.errors.push(...read.problems.map((p) => ({ index, ...p })));
+    else reads.push({ index, raw, alert: read.alert });
+  }
+  const known = await storedKeys(
+    ctx,
+    reads.map((r) => r.alert),
+  );
+  result.duplicates += reads.filter((r) => known.has(keyOf(r.alert))).length;
+  const fresh = reads.filter((r) => !known.has(keyOf(r.alert)));
+  const checked = await withControls(ctx, fresh, key?.defaultControlId ?? null, result.errors);
+  const window = {
+    windowSeconds: ctx.config.alerts.matchWindowSeconds,
+    skewSeconds: ctx.config.alerts.matchSkewSeconds,
+  };
+  for (let start = 0; start < checked.length; start += CHUNK_SIZE) {
+    const chunk = checked.slice(start, start + CHUNK_SIZE);
+    const verdicts = await storeAlertBatch(ctx, chunk, apiKeyId, window);
+    for (const [i, verdict] of verdicts.entries()) {
+      if (verdict.kind === "duplicate") {
+        result.duplicates++;
+        continue;
       }
-    } catch (error) {
-      if (error instanceof AlertRefused) result.errors.push({ index, path: error.path, message: error.message });
-      else if (isUniqueViolation(error)) result.duplicates++;
-      else throw error;
+      result.stored++;
+      result[verdict.kind]++;
+      announceMatches(ctx, (chunk[i] as CheckedAlert).alert, verdict.matches);
     }
   }
+  result.errors.sort((a, b) => a.index - b.index);
   await recordAudit(ctx.db.prisma, originOf(ctx), {
     type: "alerts.ingested",
     actorId: ctx.user.id,

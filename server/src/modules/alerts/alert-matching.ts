@@ -49,25 +49,43 @@ function hostMatch(
   return undefined;
 }
 
-/** The activities `alert` matches in organization `organizationId`, best first. */
-export async function findCandidates(
+/** An activity an alert of the batch may be about, with what matching needs of it. */
+export interface CandidateActivity {
+  id: string;
+  assessmentId: string;
+  techniques: string[];
+  executedAt: Date | null;
+  assessment: { alertMatching: string };
+  assets: { asset: { name: string; identifier: string } }[];
+}
+
+const techniquesOf = (alert: NormalisedAlert) => [...alert.techniques, ...alert.techniques.map(parentOf)];
+const matchable = (alert: NormalisedAlert) => alert.techniques.length > 0 && alert.hosts.length > 0;
+
+/**
+ * Every activity that any of `alerts` may match, in one query: the union of their techniques
+ * (and parents) over the span of their times. The host and the exact window are checked per
+ * alert in memory (`matchesOf`), so no true match is cut off by a row limit.
+ */
+export async function loadCandidateActivities(
   tx: Tx,
   organizationId: string,
-  alert: NormalisedAlert,
+  alerts: NormalisedAlert[],
   window: MatchWindow,
-): Promise<Candidate[]> {
-  if (alert.techniques.length === 0 || alert.hosts.length === 0) return [];
-  const techniques = [...new Set([...alert.techniques, ...alert.techniques.map(parentOf)])];
-  const time = alert.occurredAt.getTime();
-  const activities = await tx.activity.findMany({
+): Promise<CandidateActivity[]> {
+  const relevant = alerts.filter(matchable);
+  if (relevant.length === 0) return [];
+  const techniques = [...new Set(relevant.flatMap(techniquesOf))];
+  const times = relevant.map((a) => a.occurredAt.getTime());
+  return tx.activity.findMany({
     where: {
       organizationId,
       deletedAt: null,
       status: { not: "skipped" },
       techniques: { hasSome: techniques },
       executedAt: {
-        gte: new Date(time - window.windowSeconds * 1000),
-        lte: new Date(time + window.skewSeconds * 1000),
+        gte: new Date(Math.min(...times) - window.windowSeconds * 1000),
+        lte: new Date(Math.max(...times) + window.skewSeconds * 1000),
       },
       assessment: { status: "in_progress", deletedAt: null, alertMatching: { in: ["auto", "suggest"] } },
     },
@@ -79,17 +97,26 @@ export async function findCandidates(
       assessment: { select: { alertMatching: true } },
       assets: { select: { asset: { select: { name: true, identifier: true } } } },
     },
-    take: 50,
   });
+}
+
+/** The activities of `activities` that `alert` matches, best first, each with its score and reasons. */
+export function matchesOf(alert: NormalisedAlert, activities: CandidateActivity[], window: MatchWindow): Candidate[] {
+  if (!matchable(alert)) return [];
+  const time = alert.occurredAt.getTime();
   const candidates: Candidate[] = [];
   for (const activity of activities) {
-    const technique = techniqueMatch(alert.techniques, activity.techniques);
-    const host = hostMatch(
-      alert.hosts,
-      activity.assets.map((a) => a.asset),
-    );
-    if (!technique || !host || !activity.executedAt) continue;
+    if (!activity.executedAt) continue;
     const delaySeconds = (time - activity.executedAt.getTime()) / 1000;
+    if (delaySeconds > window.windowSeconds || delaySeconds < -window.skewSeconds) continue;
+    const technique = techniqueMatch(alert.techniques, activity.techniques);
+    const host =
+      technique &&
+      hostMatch(
+        alert.hosts,
+        activity.assets.map((a) => a.asset),
+      );
+    if (!technique || !host) continue;
     const closeness = Math.max(0, 1 - Math.max(0, delaySeconds) / window.windowSeconds);
     const timeReason =
       delaySeconds >= 0

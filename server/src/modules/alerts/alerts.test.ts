@@ -409,6 +409,59 @@ describe("alert ingestion", () => {
       new Set(["alert.match.linked", "alert.match.unlinked", "alerts.ingested"]),
     );
   });
+  it("finds the true activity among more than 50 of the same technique and time; a push's alerts apply in order", async () => {
+    const executedAt = "2026-12-03T08:00:00.000Z";
+    // 55 decoys share the technique and execution time on other hosts: the match is decided by host.
+    for (let start = 0; start < 55; start += 11) {
+      await Promise.all(
+        Array.from({ length: 11 }, (_, i) =>
+          seededActivity(
+            `Decoy ${start + i}`,
+            ["T1021.002"],
+            { name: `decoy-${start + i}`, identifier: `10.9.0.${start + i}` },
+            executedAt,
+          ),
+        ),
+      );
+    }
+    const target = await seededActivity(
+      "SMB lateral movement",
+      ["T1021.002"],
+      { name: "fs-07", identifier: "fs-07.corp.example" },
+      executedAt,
+    );
+    const alert = (id: string, minutes: number, action?: string) => ({
+      id,
+      timestamp: `2026-12-03T08:${String(minutes).padStart(2, "0")}:00Z`,
+      host: "FS-07.corp.example",
+      techniques: ["T1021.002"],
+      ruleName: `rule ${id}`,
+      control: "Corp Firewall",
+      ...(action ? { action } : {}),
+    });
+    const res = await push(JSON.stringify([alert("smb-2", 9), alert("smb-1", 5, "blocked")]));
+    expect(res.body).toMatchObject({ stored: 2, matched: 2, unmatched: 0, errors: [] });
+    const blue = (await team.lead.api.activities.get({ id: target })).blue;
+    // The later alert was blocked (prevented wins), the earlier one sets the detection time.
+    expect(blue.controlOutcomes).toEqual([
+      expect.objectContaining({ outcome: "prevented", detectedAt: "2026-12-03T08:05:00.000Z", ruleName: "rule smb-1" }),
+    ]);
+    expect(blue.outcome).toBe("prevented");
+    const matches = await h.deps.db.prisma.alertMatch.findMany({
+      where: { activityId: target },
+      orderBy: { createdAt: "asc" },
+      select: { previous: true, alert: { select: { externalId: true } } },
+    });
+    // Each match keeps the values it replaced: none for the first, the first alert's for the second.
+    expect(
+      matches
+        .map((m) => [m.alert.externalId, m.previous === null ? null : (m.previous as { outcome: string }).outcome])
+        .sort(),
+    ).toEqual([
+      ["smb-1", "alerted"],
+      ["smb-2", null],
+    ]);
+  }, 120_000);
 });
 
 describe("alert ingestion limits and documentation", () => {

@@ -2,9 +2,10 @@
  * Imports parsed Atomic Red Team tests as global activity templates, keyed by the test's GUID,
  * in one transaction. A content hash tells unchanged tests from updated ones on re-import.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Database } from "../../db/database.js";
 import { Prisma } from "../../generated/prisma/client.js";
+import { uuidV7 } from "../../lib/ids.js";
 import type { AtomicFileFailure, AtomicFolderResult, AtomicTest } from "./atomic-yaml.js";
 
 /** The `source` of templates imported from Atomic Red Team. */
@@ -126,20 +127,6 @@ const RECORD = Prisma.sql`r(
   "id" uuid, "atomicGuid" uuid, "name" text, "description" text, "techniques" text[], "platforms" text[],
   "inputArguments" jsonb, "executorName" text, "command" text, "cleanupCommand" text,
   "elevationRequired" boolean, "dependencies" jsonb, "dependencyExecutorName" text, "contentHash" text)`;
-
-/**
- * A UUIDv7 (48-bit millisecond time, version 7, variant, random bits), the id Prisma's
- * @default(uuid(7)) would make client-side. Written here because these rows bypass Prisma's
- * createMany, and computing it per row in SQL cost PGlite a third of the insert.
- */
-function uuidV7(ms: number): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 /**
  * Inserts new templates in one statement (rows as one JSON parameter): Prisma's createMany binds
