@@ -22,8 +22,8 @@ import {
   WidthType,
 } from "docx";
 import type { Token } from "markdown-it";
-import { type ReportImages, svgToPng } from "./report-images.js";
 import { isSafeLink, reportMarkdown } from "./report-markdown.js";
+import { type ReportImages, svgToPng } from "./report-pictures.js";
 
 const NUMBERED = "assay-numbered";
 const MONO = "Courier New";

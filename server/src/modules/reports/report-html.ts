@@ -4,8 +4,8 @@
  * so every user field arrives escaped; the title is escaped here.
  */
 import type { RendererRule } from "markdown-it";
-import type { ReportImages } from "./report-images.js";
 import { isSafeLink, reportMarkdown } from "./report-markdown.js";
+import type { ReportImages } from "./report-pictures.js";
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);

@@ -2,7 +2,8 @@
  * The background side of reports: the processor of the `reports` queue, run by every API
  * node (it needs the database; `assay worker` processes run executions only). A job renders
  * its report as the person who asked for it, with their rights at the time it runs: the
- * template in a worker thread (liquid-worker.ts), then DOCX, HTML or PDF, stored under
+ * template in a worker thread (liquid-worker.ts), then the DOCX or HTML file in another
+ * (report-file.ts; PDF is that HTML printed by Chromium), stored under
  * DATA_DIR/reports. A job never throws: a failure is recorded on the report for the user.
  */
 import type { Deps } from "../../context.js";
@@ -12,8 +13,7 @@ import { evidenceKey } from "../../lib/storage/object-storage.js";
 import { DEFAULT_REPORT_TEMPLATE } from "./default-template.js";
 import { renderLiquid, TemplateRenderError } from "./liquid-worker.js";
 import { buildReportData } from "./report-data.js";
-import { reportDocx } from "./report-docx.js";
-import { reportHtmlDocument } from "./report-html.js";
+import { ReportFileError, writeReportFile } from "./report-file.js";
 import { loadReportImages } from "./report-images.js";
 import { findChromium, printPdf } from "./report-pdf.js";
 import { REPORTS_QUEUE, type ReportJob, reportStorage } from "./reports.service.js";
@@ -75,12 +75,14 @@ async function render(deps: Deps, row: ReportRow): Promise<Uint8Array> {
   const markdown = await renderLiquid(await templateBody(deps, row), data, timeoutMs);
   const images = await loadReportImages(ctx, data, markdown);
   const title = `${data.assessment.name} — ${data.org.name}`;
-  if (row.format === "docx") return reportDocx(title, markdown, images);
-  const html = reportHtmlDocument(title, markdown, images);
-  if (row.format === "html") return new TextEncoder().encode(html);
-  const chromium = findChromium(deps.config);
-  if (!chromium) throw new ReportFailure("PDF reports need Chromium: install chromium, or set CHROMIUM_PATH");
-  return printPdf(chromium, html, timeoutMs);
+  const chromium = row.format === "pdf" ? findChromium(deps.config) : null;
+  if (row.format === "pdf" && !chromium) {
+    throw new ReportFailure("PDF reports need Chromium: install chromium, or set CHROMIUM_PATH");
+  }
+  const format = row.format === "docx" ? "docx" : "html";
+  const bytes = await writeReportFile({ format, title, markdown, images }, timeoutMs);
+  if (!chromium) return bytes;
+  return printPdf(chromium, new TextDecoder().decode(bytes), timeoutMs);
 }
 
 /** Tells `report.ready` webhooks, once the file is stored and the row says completed. */
@@ -127,7 +129,8 @@ export async function runReportJob(deps: Deps, job: ReportJob): Promise<void> {
       await reportStorage(deps)
         .delete(storageKey)
         .catch(() => undefined);
-    const known = error instanceof TemplateRenderError || error instanceof ReportFailure;
+    const known =
+      error instanceof TemplateRenderError || error instanceof ReportFailure || error instanceof ReportFileError;
     if (!known) deps.logger.error({ err: error, reportId: row.id }, "report generation failed");
     const message = known ? error.message : "Report generation failed on the server";
     await prisma.report
