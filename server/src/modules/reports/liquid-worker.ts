@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { type WorkerFailure, workerAnswer } from "../../lib/worker-answer.js";
 import { reportLiquidOptions } from "../templates/report-liquid.js";
 
 // The worker's code is plain JavaScript run from a string, so it needs no build step and
@@ -45,49 +46,29 @@ export class TemplateRenderError extends Error {
   override readonly name = "TemplateRenderError";
 }
 
+/** Why a render failed, as the report's error says it. */
+function renderFailure(why: WorkerFailure, timeoutMs: number): TemplateRenderError {
+  switch (why.kind) {
+    case "timeout":
+      return new TemplateRenderError(`The template took longer than ${Math.round(timeoutMs / 1000)} s to render`);
+    case "out-of-memory":
+      return new TemplateRenderError("The template used more memory than a report may");
+    case "failed":
+      return new TemplateRenderError(`The template failed to render: ${why.message}`);
+    case "stopped":
+      return new TemplateRenderError("The template renderer stopped");
+  }
+}
+
 /** Renders `template` with `data` (plain JSON) in a worker thread, within `timeoutMs`. */
-export function renderLiquid(template: string, data: unknown, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { liquidPath, template, data, options: reportLiquidOptions(timeoutMs) },
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-      stdout: true,
-      stderr: true,
-    });
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      outcome();
-    };
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(new TemplateRenderError(`The template took longer than ${Math.round(timeoutMs / 1000)} s to render`)),
-        ),
-      timeoutMs,
-    );
-    worker.on("message", (message: { ok: true; output: string } | { ok: false; message: string }) =>
-      finish(() =>
-        message.ok
-          ? resolve(message.output)
-          : reject(new TemplateRenderError(`The template failed to render: ${message.message}`)),
-      ),
-    );
-    worker.on("error", (error) =>
-      finish(() =>
-        reject(
-          new TemplateRenderError(
-            (error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY"
-              ? "The template used more memory than a report may"
-              : `The template failed to render: ${error.message}`,
-          ),
-        ),
-      ),
-    );
-    worker.on("exit", () => finish(() => reject(new TemplateRenderError("The template renderer stopped"))));
+export async function renderLiquid(template: string, data: unknown, timeoutMs: number): Promise<string> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { liquidPath, template, data, options: reportLiquidOptions(timeoutMs) },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    stdout: true,
+    stderr: true,
   });
+  const answer = await workerAnswer<{ output: string }>(worker, timeoutMs, (why) => renderFailure(why, timeoutMs));
+  return answer.output;
 }

@@ -6,6 +6,7 @@
  * is the TypeScript file, loaded through tsx's loader registered inside the worker.
  */
 import { Worker } from "node:worker_threads";
+import { type WorkerFailure, workerAnswer } from "../../lib/worker-answer.js";
 import type { ReportImages } from "./report-pictures.js";
 
 export interface ReportFileRequest {
@@ -32,37 +33,22 @@ function startWorker(request: ReportFileRequest): Worker {
   return new Worker(boot, { ...options, eval: true });
 }
 
+function fileFailure(why: WorkerFailure, timeoutMs: number): Error {
+  switch (why.kind) {
+    case "timeout":
+      return new ReportFileError(`The report took longer than ${Math.round(timeoutMs / 1000)} s to write`);
+    case "out-of-memory":
+      return new ReportFileError("The report is too large to write: split the assessment or trim its template");
+    case "failed":
+      return new Error(`The report writer failed: ${why.message}`);
+    case "stopped":
+      return new Error("The report writer stopped");
+  }
+}
+
 /** The bytes of `request`'s file, written in a worker thread within `timeoutMs`. */
-export function writeReportFile(request: ReportFileRequest, timeoutMs: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(request);
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      outcome();
-    };
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(new ReportFileError(`The report took longer than ${Math.round(timeoutMs / 1000)} s to write`)),
-        ),
-      timeoutMs,
-    );
-    worker.on("message", (message: { ok: true; bytes: Uint8Array } | { ok: false; message: string }) =>
-      finish(() => (message.ok ? resolve(message.bytes) : reject(new Error(message.message)))),
-    );
-    worker.on("error", (error: Error & { code?: string }) =>
-      finish(() =>
-        reject(
-          error.code === "ERR_WORKER_OUT_OF_MEMORY"
-            ? new ReportFileError("The report is too large to write: split the assessment or trim its template")
-            : error,
-        ),
-      ),
-    );
-    worker.on("exit", (code) => finish(() => reject(new Error(`The report writer stopped (exit code ${code})`))));
-  });
+export async function writeReportFile(request: ReportFileRequest, timeoutMs: number): Promise<Uint8Array> {
+  const worker = startWorker(request);
+  const answer = await workerAnswer<{ bytes: Uint8Array }>(worker, timeoutMs, (why) => fileFailure(why, timeoutMs));
+  return answer.bytes;
 }
