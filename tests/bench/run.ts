@@ -19,6 +19,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { makeTempDir, useBuiltServer } from "../support/server.js";
 import { benchExecutions } from "./executions.js";
+import { backendPids, benchIngest, printIngest } from "./ingest.js";
 import { login, rest } from "./lib/api.js";
 import { type ImportTimings, timeImports } from "./lib/imports.js";
 import { type ProfileSummary, summariseProfile } from "./lib/profile.js";
@@ -27,13 +28,16 @@ import { type SeededOrg, type SeedPlan, type Sql, seedActivities, seedThroughApi
 import { type BenchServer, SERVER_DIR, startBenchServer } from "./lib/server.js";
 import { round, type Spread, spread } from "./lib/stats.js";
 import { ensureWrk, type RequestLine, runWrk, type WrkResult, writeRequestFile } from "./lib/wrk.js";
+import { benchReports, printReports } from "./reports.js";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 // Measured the way it runs in production: compiled (`pnpm build`), not through tsx.
 useBuiltServer();
 const QUICK = args.includes("--quick");
 const ALWAYS_PROFILE = args.includes("--profile");
-// `--only executions`: just the execution engine's section (6), written to latest-executions.json.
+// `--only executions`: just the execution engine's section (6), written to latest-executions.json;
+// `--only ingest`: just alert ingestion (7), written to latest-ingest.json;
+// `--only reports`: just report generation (8), written to latest-reports.json.
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 const ADMIN = { email: "bench-admin@example.com", password: "bench admin password 2024" };
@@ -492,6 +496,114 @@ function printExecutions(executions: Awaited<ReturnType<typeof benchExecutions>>
   }
 }
 
+/** Targets of a section run alone, one line each. */
+function printSectionTargets() {
+  for (const x of targets)
+    console.log(`  ${x.met ? "ok    " : "MISSED"} ${x.figure}: ${x.value}${x.unit} (target ${x.target})`);
+}
+
+/** Section 7 on a store of its own (a fresh scratch database, dropped after), so other data does not skew it. */
+async function ingestSection() {
+  const workDir = await makeTempDir("assay-bench-ingest-");
+  const store = await openStore(workDir);
+  try {
+    const ingest = await benchIngest({
+      quick: QUICK,
+      log,
+      check,
+      env: serverEnv(store),
+      admin: ADMIN,
+      ...(store.kind === "postgresql" ? { backendPids: () => store.withSql(backendPids) } : {}),
+    });
+    return { database: store.kind, ingest };
+  } finally {
+    await store.drop().catch((error: Error) => log(`could not drop the ingest database: ${error.message}`));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `pnpm bench -- --only ingest`: the alert-ingestion section alone. */
+async function onlyIngest() {
+  const started = Date.now();
+  const load0 = loadavg();
+  log(`alert ingestion on the ${process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded"} database`);
+  const { database, ingest } = await ingestSection();
+  const output = {
+    generatedAt: new Date().toISOString(),
+    quick: QUICK,
+    database,
+    machine: {
+      cores: cpus().length,
+      loadAverageAtStart: load0.map((l) => round(l)),
+      loadAverageAtEnd: loadavg().map((l) => round(l)),
+    },
+    node: process.version,
+    commit: commitOf(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    ingest,
+    targets,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "latest-ingest.json"), `${JSON.stringify(output, null, 2)}\n`);
+  printIngest(ingest);
+  console.log("\nTargets");
+  printSectionTargets();
+  console.log(
+    `\nload average ${output.machine.loadAverageAtEnd.join(" ")} (${output.machine.cores} cores); results in tests/bench/results/latest-ingest.json`,
+  );
+}
+
+/** Section 8 on a store of its own (a fresh scratch database, dropped after), like section 7. */
+async function reportsSection() {
+  const workDir = await makeTempDir("assay-bench-reports-");
+  const store = await openStore(workDir);
+  try {
+    const reports = await benchReports({
+      quick: QUICK,
+      log,
+      check,
+      env: serverEnv(store),
+      admin: ADMIN,
+      withSql: (work) => store.withSql(work),
+    });
+    return { database: store.kind, reports };
+  } finally {
+    await store.drop().catch((error: Error) => log(`could not drop the reports database: ${error.message}`));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `pnpm bench -- --only reports`: the report-generation section alone. */
+async function onlyReports() {
+  const started = Date.now();
+  const load0 = loadavg();
+  log(`report generation on the ${process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded"} database`);
+  const { database, reports } = await reportsSection();
+  const output = {
+    generatedAt: new Date().toISOString(),
+    quick: QUICK,
+    database,
+    machine: {
+      cores: cpus().length,
+      loadAverageAtStart: load0.map((l) => round(l)),
+      loadAverageAtEnd: loadavg().map((l) => round(l)),
+    },
+    node: process.version,
+    commit: commitOf(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    reports,
+    targets,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "latest-reports.json"), `${JSON.stringify(output, null, 2)}\n`);
+  printReports(reports);
+  console.log("\nTargets");
+  printSectionTargets();
+  console.log(
+    `\nload average ${output.machine.loadAverageAtEnd.join(" ")} (${output.machine.cores} cores); results in tests/bench/results/latest-reports.json`,
+  );
+}
+
 /** `pnpm bench -- --only executions`: the execution section alone. */
 async function onlyExecutions() {
   const started = Date.now();
@@ -509,12 +621,13 @@ async function onlyExecutions() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, "latest-executions.json"), `${JSON.stringify(output, null, 2)}\n`);
   printExecutions(executions);
-  for (const x of targets)
-    console.log(`  ${x.met ? "ok    " : "MISSED"} ${x.figure}: ${x.value}${x.unit} (target ${x.target})`);
+  printSectionTargets();
 }
 
 async function main() {
   if (ONLY === "executions") return onlyExecutions();
+  if (ONLY === "ingest") return onlyIngest();
+  if (ONLY === "reports") return onlyReports();
   ensureWrk();
   const started = Date.now();
   const workDir = await makeTempDir("assay-bench-");
@@ -785,6 +898,14 @@ async function main() {
   log("scenario 6: executions");
   results.executions = await benchExecutions({ quick: QUICK, log, check });
 
+  // --- 7. Alert ingestion (its own server and database).
+  log("scenario 7: alert ingestion");
+  results.ingest = (await ingestSection()).ingest;
+
+  // --- 8. Report generation (its own server and database).
+  log("scenario 8: reports");
+  results.reports = (await reportsSection()).reports;
+
   // ---------------------------------------------------------------------------------------------
   const output = {
     generatedAt: new Date().toISOString(),
@@ -824,6 +945,8 @@ async function main() {
     (results.scale as { pages: { arms: Record<string, ArmSummary> } }).pages.arms,
   );
   printExecutions(results.executions as Awaited<ReturnType<typeof benchExecutions>>);
+  printIngest(results.ingest as Awaited<ReturnType<typeof benchIngest>>);
+  printReports(results.reports as Awaited<ReturnType<typeof benchReports>>);
   const profile = results.profile as Record<string, ProfileSummary> | undefined;
   if (profile) {
     console.log("\nCPU profile of scenario 1 (self time, share of busy time)");
