@@ -4,8 +4,9 @@
  */
 
 import type { Tx } from "../../db/database.js";
-import { Prisma } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
 import type { OrgCtx } from "../../identity/contexts.js";
+import { uuidV7 } from "../../lib/ids.js";
 import { type PageInput, pageWindow, toPage } from "../../lib/pagination.js";
 
 export interface FieldChange {
@@ -49,7 +50,10 @@ export function setChange(field: string, before: string[], after: string[] | und
 
 type HistoryCtx = Pick<OrgCtx, "user" | "org" | "clock">;
 
-/** Writes changes of several activities in one statement, inside the caller's transaction. */
+/**
+ * Writes changes of several activities in one statement, inside the caller's transaction; the
+ * rows travel as one JSON parameter (bulk paths write thousands: imports, clones, alert matches).
+ */
 export async function recordHistories(
   tx: Tx,
   ctx: HistoryCtx,
@@ -57,17 +61,18 @@ export async function recordHistories(
 ): Promise<void> {
   if (entries.length === 0) return;
   const createdAt = ctx.clock.now();
-  await tx.activityHistory.createMany({
-    data: entries.map((change) => ({
-      organizationId: ctx.org.id,
-      activityId: change.activityId,
-      actorId: ctx.user.id,
-      field: change.field,
-      oldValue: normalise(change.oldValue) ?? Prisma.DbNull,
-      newValue: normalise(change.newValue) ?? Prisma.DbNull,
-      createdAt,
-    })),
-  });
+  const rows = entries.map((change) => ({
+    id: uuidV7(createdAt.getTime()),
+    activityId: change.activityId,
+    field: change.field,
+    oldValue: normalise(change.oldValue),
+    newValue: normalise(change.newValue),
+  }));
+  await tx.$executeRaw`
+    INSERT INTO activity_history ("id", "organizationId", "activityId", "actorId", "field", "oldValue", "newValue", "createdAt")
+    SELECT r."id", ${ctx.org.id}::uuid, r."activityId", ${ctx.user.id}::uuid, r."field", r."oldValue", r."newValue", ${createdAt}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+      "id" uuid, "activityId" uuid, "field" text, "oldValue" jsonb, "newValue" jsonb)`;
 }
 
 /** Writes the changes of one activity in one statement, inside the caller's transaction. */

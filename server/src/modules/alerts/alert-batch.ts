@@ -67,6 +67,31 @@ async function insertAlerts(tx: Tx, ctx: OrgContext, items: CheckedAlert[], apiK
   return new Map(inserted.map((row) => [keyOf(row), row.id]));
 }
 
+interface MatchRow {
+  id: string;
+  organizationId: string;
+  alertId: string;
+  activityId: string;
+  assessmentId: string;
+  score: number;
+  reasons: string[];
+  status: "applied" | "suggested";
+  previous: Prisma.InputJsonValue | null;
+}
+
+/** Inserts the matches in one statement (rows as one JSON parameter). */
+async function insertMatches(tx: Tx, rows: MatchRow[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO alert_matches (
+      "id", "organizationId", "alertId", "activityId", "assessmentId", "score", "reasons", "status", "previous", "createdAt")
+    SELECT r."id", r."organizationId", r."alertId", r."activityId", r."assessmentId", r."score", r."reasons",
+      r."status"::"AlertMatchStatus", r."previous", ${now}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+      "id" uuid, "organizationId" uuid, "alertId" uuid, "activityId" uuid, "assessmentId" uuid, "score" integer,
+      "reasons" text[], "status" text, "previous" jsonb)`;
+}
+
 /** Stores `items` (their controls resolved) in one transaction; one verdict per item, in order. */
 export async function storeAlertBatch(
   ctx: OrgContext,
@@ -99,7 +124,7 @@ export async function storeAlertBatch(
     }
     const applied = await applyAutoMatches(tx, ctx, auto);
 
-    const rows: Prisma.AlertMatchCreateManyInput[] = [];
+    const rows: MatchRow[] = [];
     const audits: AuditInput[] = [];
     const verdicts = new Map<number, Verdict>();
     let next = 0;
@@ -121,7 +146,7 @@ export async function storeAlertBatch(
           score: candidate.score,
           reasons: candidate.reasons,
           status: auto ? "applied" : "suggested",
-          ...(previous === null ? {} : { previous }),
+          previous,
         });
         audits.push({
           type: auto ? "alert.match.applied" : "alert.match.suggested",
@@ -141,7 +166,7 @@ export async function storeAlertBatch(
       }
       verdicts.set(item.index, { kind: matches.length > 0 ? "matched" : "unmatched", matches });
     }
-    if (rows.length > 0) await tx.alertMatch.createMany({ data: rows });
+    await insertMatches(tx, rows, ctx.clock.now());
     await recordAudits(tx, originOf(ctx), audits);
     return items.map((item) => verdicts.get(item.index) ?? { kind: "duplicate" });
   });
