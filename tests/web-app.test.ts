@@ -214,7 +214,9 @@ describe("web app", () => {
     await lead.page.reload();
     await lead.page.getByRole("button", { name: "Evaluate" }).click();
     await lead.page.getByText(/^Evaluated /).waitFor(WAIT);
-    const prevention = lead.page.getByRole("row", { name: /prevention/ });
+    // Within the evaluation: the history below has rows naming evaluation › prevention too.
+    const evaluation = lead.page.getByRole("region", { name: "Evaluation" });
+    const prevention = evaluation.getByRole("row", { name: /prevention/ });
     expect(await prevention.textContent()).toContain("pass");
     await shoot(lead.page, "activity-evaluated");
 
