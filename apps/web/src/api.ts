@@ -23,9 +23,25 @@ export interface Problem {
   field: string | null;
 }
 
+/** A refusal of one of the server's REST file routes (files.ts), with the problems its body lists. */
+export class RestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problems: Problem[],
+  ) {
+    super(problems[0]?.message ?? `The server answered ${status}`);
+    this.name = "RestError";
+  }
+  /** The first problem's code (AUTH_TOKEN_EXPIRED, PAYLOAD_TOO_LARGE...). */
+  get code(): string {
+    return this.problems[0]?.code ?? "INTERNAL";
+  }
+}
+
 /** The problems an API error lists (one per invalid field), or one generic problem. */
 export function problemsOf(error: unknown): Problem[] {
   if (!error) return [];
+  if (error instanceof RestError) return error.problems;
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string; errors?: Problem[] } | undefined;
     if (data?.errors?.length) return data.errors;

@@ -14,6 +14,7 @@ const OrganizationsPage = lazy(() => import("./pages/organizations"));
 const OrgScope = lazy(() => import("./org-scope"));
 const AssessmentsPage = lazy(() => import("./pages/assessments"));
 const BoardPage = lazy(() => import("./pages/board"));
+const ReportsPage = lazy(() => import("./pages/reports"));
 const ActivityPage = lazy(() => import("./pages/activity"));
 const StatisticsPage = lazy(() => import("./pages/statistics"));
 const CoveragePage = lazy(() => import("./pages/coverage"));
@@ -80,6 +81,7 @@ export function App() {
                   <Route index element={<Navigate to="assessments" replace />} />
                   <Route path="assessments" element={<AssessmentsPage />} />
                   <Route path="assessments/:assessmentId" element={<BoardPage />} />
+                  <Route path="assessments/:assessmentId/reports" element={<ReportsPage />} />
                   <Route path="activities/:activityId" element={<ActivityPage />} />
                   <Route path="statistics" element={<StatisticsPage />} />
                   <Route path="coverage" element={<CoveragePage />} />

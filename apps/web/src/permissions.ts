@@ -47,3 +47,9 @@ export const canEvaluate = (role: AssessmentRole, status: ActivityStatus) =>
   role === "lead" && (status === "waiting_blue" || status === "evaluated");
 /** Whether `role` may comment (lead, red, blue). */
 export const canComment = (role: AssessmentRole) => role !== "spectator";
+
+/** Whether `role` may attach evidence (upload:evidence: lead, red, blue; at any status). */
+export const canUploadEvidence = (role: AssessmentRole) => role !== "spectator";
+/** Whether `role` may delete evidence uploaded by `uploaderId`: the uploader with upload rights, or the lead. */
+export const canDeleteEvidence = (role: AssessmentRole, uploaderId: string | null, userId: string) =>
+  role === "lead" || (canUploadEvidence(role) && uploaderId !== null && uploaderId === userId);

@@ -16,7 +16,7 @@ import type { AppEnv } from "./types.js";
 export const WEB_DIST_DIR = fileURLToPath(new URL("../../../apps/web/dist/", import.meta.url));
 
 export const WEB_APP_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /** Paths the server answers itself: never the app's index, whatever follows. */
 const SERVER_PREFIXES = [

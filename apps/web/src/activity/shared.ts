@@ -1,6 +1,6 @@
 /** What the activity page's parts share: the activity type, value conversions, and the cache update after a write. */
 import type { RouterOutputs } from "@assay/client";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../api";
 
 export type Activity = RouterOutputs["activities"]["get"];
@@ -31,5 +31,16 @@ export function useActivityUpdate() {
   return (activity: Activity) => {
     queryClient.setQueryData(trpc.activities.get.queryKey({ id: activity.id }), activity);
     void queryClient.invalidateQueries({ queryKey: trpc.activities.history.queryKey() });
+  };
+}
+
+/** Names of the organization's members (first 100), for the user ids history and evidence carry. */
+export function useMemberNames() {
+  const trpc = useTRPC();
+  const members = useQuery({ ...trpc.orgs.members.list.queryOptions({ pageSize: 100 }), staleTime: 60_000 });
+  const names = new Map(members.data?.data.map((m) => [m.userId, m.name]));
+  return {
+    nameOf: (userId: string | null) =>
+      (userId && names.get(userId)) ?? (userId && members.isSuccess ? "a former member" : "someone"),
   };
 }

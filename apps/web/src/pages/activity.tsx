@@ -1,13 +1,16 @@
 /**
- * One activity: the workflow moves, the red form, the blue form, the evaluation and the
- * comments. Each form is enabled exactly when the caller's role on the assessment and the
- * activity's status allow writing it (permissions.ts); otherwise it shows read-only.
+ * One activity: the workflow moves, the red form, the blue form, the evaluation, the evidence
+ * files, the comments and the history of changes. Each form is enabled exactly when the
+ * caller's role on the assessment and the activity's status allow writing it (permissions.ts);
+ * otherwise it shows read-only.
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { BlueForm } from "../activity/blue-form";
 import { Comments } from "../activity/comments";
 import { Evaluation } from "../activity/evaluation";
+import { EvidenceSection } from "../activity/evidence";
+import { History } from "../activity/history";
 import { RedForm } from "../activity/red-form";
 import { type Activity, useActivityUpdate } from "../activity/shared";
 import { formErrors, problemsOf, useTRPC } from "../api";
@@ -85,7 +88,9 @@ export default function ActivityPage() {
         <BlueForm key={`blue-${version}`} activity={a} editable={canWriteFields(role, "blue", a.status)} />
       </div>
       <Evaluation key={`eval-${version}`} activity={a} role={role} />
+      <EvidenceSection activityId={a.id} orgId={orgId} role={role} />
       <Comments activityId={a.id} role={role} />
+      <History activityId={a.id} />
     </>
   );
 }

@@ -1,6 +1,9 @@
-/** Assessments of the organization: filters, pages, and a form to create one (you become its lead). */
+/**
+ * Assessments of the organization: filters, pages, a form to create one (you become its lead),
+ * and the import of an assessment JSON document (exports.assessmentJson's) as a new one.
+ */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
 import { Empty, ErrorMessage, Field, Loading, StatusBadge, usePageTitle } from "../components/ui";
@@ -69,6 +72,102 @@ function CreateAssessment({ onCreated }: { onCreated: (id: string) => void }) {
   );
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Reads an "assay.assessment" JSON file and imports it as a new assessment; problems name their path in the document. */
+function ImportAssessment({ orgId }: { orgId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState("");
+  const [unreadable, setUnreadable] = useState<string | undefined>();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const importing = useMutation(
+    trpc.imports.assessmentJson.mutationOptions({
+      onSuccess: async () => {
+        setFile(null);
+        setName("");
+        if (fileInput.current) fileInput.current.value = "";
+        await queryClient.invalidateQueries({ queryKey: trpc.assessments.list.queryKey() });
+      },
+    }),
+  );
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setUnreadable(undefined);
+    importing.reset();
+    if (!file) {
+      setUnreadable("Choose an assessment JSON file");
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch (error) {
+      setUnreadable(`The file is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    importing.mutate({ document: parsed, ...(name.trim() ? { name: name.trim() } : {}) });
+  };
+  const result = importing.data;
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="import-assessment" className="panel">
+      <h2 id="import-assessment">Import an assessment</h2>
+      <p className="muted">
+        A JSON document exported from Assay (Reports and exports › Download JSON) becomes a new assessment; you become
+        its lead.
+      </p>
+      {result ? (
+        <div className="notice" role="status">
+          <p>
+            Imported <Link to={`/orgs/${orgId}/assessments/${result.assessment.id}`}>{result.assessment.name}</Link>:{" "}
+            {count(result.created.activities, "activity", "activities")},{" "}
+            {count(result.created.groups, "phase", "phases")}, {count(result.created.comments, "comment", "comments")}.
+          </p>
+          {result.warnings.length > 0 ? (
+            <ul>
+              {result.warnings.map((w) => (
+                <li key={`${w.field}: ${w.message}`}>
+                  {w.field}: {w.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorMessage messages={formErrors(importing.error, ["name", "document"])} />
+      <div className="row">
+        <Field label="Assessment file (JSON)" error={unreadable ?? fieldError(importing.error, "document")}>
+          {(props) => (
+            <input
+              {...props}
+              ref={fileInput}
+              type="file"
+              accept="application/json,.json"
+              onChange={(event) => {
+                setUnreadable(undefined);
+                setFile(event.target.files?.[0] ?? null);
+              }}
+            />
+          )}
+        </Field>
+        <Field
+          label="New name"
+          hint="Optional: the document's name by default"
+          error={fieldError(importing.error, "name")}
+        >
+          {(props) => <input {...props} value={name} onChange={(event) => setName(event.target.value)} />}
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={importing.isPending}>
+          {importing.isPending ? "Importing…" : "Import assessment"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export default function AssessmentsPage() {
   usePageTitle("Assessments");
   const trpc = useTRPC();
@@ -87,6 +186,7 @@ export default function AssessmentsPage() {
   const to = params.get("to") ?? "";
   const [search, setSearch] = useState(q);
   const [creating, setCreating] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const list = useQuery({
     ...trpc.assessments.list.queryOptions({
       page,
@@ -110,11 +210,22 @@ export default function AssessmentsPage() {
     <>
       <div className="page-head">
         <h1>Assessments</h1>
-        <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
-          {creating ? "Close the form" : "New assessment"}
-        </button>
+        <div className="actions head-actions">
+          <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+            {creating ? "Close the form" : "New assessment"}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setImportOpen(!importOpen)}
+            aria-expanded={importOpen}
+          >
+            {importOpen ? "Close the import" : "Import an assessment"}
+          </button>
+        </div>
       </div>
       {creating ? <CreateAssessment onCreated={(id) => navigate(`/orgs/${orgId}/assessments/${id}`)} /> : null}
+      {importOpen ? <ImportAssessment orgId={orgId} /> : null}
       <search>
         <form
           className="filters"

@@ -254,7 +254,8 @@ export default function BoardPage() {
       </div>
       <p className="muted">
         Your role: <strong>{a.role}</strong> · {a.activityCounts.total} activities ({a.activityCounts.evaluated}{" "}
-        evaluated) · <Link to={`/orgs/${orgId}/statistics?assessment=${a.id}`}>Statistics</Link>
+        evaluated) · <Link to={`/orgs/${orgId}/statistics?assessment=${a.id}`}>Statistics</Link> ·{" "}
+        <Link to={`/orgs/${orgId}/assessments/${a.id}/reports`}>Reports and exports</Link>
       </p>
       {a.description ? <p>{a.description}</p> : null}
       <div className="board-layout">
