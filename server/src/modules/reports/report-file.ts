@@ -16,7 +16,7 @@ export interface ReportFileRequest {
   images: ReportImages;
 }
 
-/** Heap of one file-writing worker, in MiB (a Word file of 2,000 activities peaks near 1 GiB). */
+/** Heap of one file-writing worker, in MiB (a Word file of 2,000 activities took the process to ~1.7 GiB RSS). */
 const WORKER_HEAP_MB = 3072;
 
 /** A file the worker could not write; its message is shown as the report's error. */
