@@ -40,7 +40,7 @@ function open(port: number): Promise<Peer> {
 const statusOf = (raw: string) => raw.split("\r\n")[0];
 const bodyOf = (raw: string) => JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4));
 
-async function until(condition: () => boolean, ms = 3000): Promise<void> {
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("timed out waiting");

@@ -3,7 +3,7 @@ import { vi } from "vitest";
 import { listOutbox, type MailMessage } from "../lib/mail/outbox.js";
 import type { Harness } from "./harness.js";
 
-/** Mail to `to`, oldest first, once at least `count` messages arrived (waits up to 5 s). */
+/** Mail to `to`, oldest first, once at least `count` messages arrived (waits up to 30 s: a loaded machine is slower, not broken). */
 export async function waitForMails(h: Pick<Harness, "deps">, to: string, count = 1): Promise<MailMessage[]> {
   return vi.waitFor(
     async () => {
@@ -11,7 +11,7 @@ export async function waitForMails(h: Pick<Harness, "deps">, to: string, count =
       if (mails.length < count) throw new Error(`${mails.length} of ${count} mails to ${to} so far`);
       return mails.reverse();
     },
-    { timeout: 5000, interval: 20 },
+    { timeout: 30_000, interval: 20 },
   );
 }
 

@@ -78,7 +78,7 @@ describe("mail over SMTP", () => {
   it("delivers the reset mail with its link and records it as sent over smtp", async () => {
     const account = await h.createUser();
     expect(await h.caller().auth.requestPasswordReset({ email: account.email })).toEqual({ ok: true });
-    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 30_000 });
     const [message] = receiver.received;
     expect(message?.to).toEqual([account.email]);
     expect(message?.from).toBe("no-reply@assay.test");
@@ -95,7 +95,7 @@ describe("mail over SMTP", () => {
         expect(rows[0]?.sentAt).toBeInstanceOf(Date);
         expect(rows[0]?.text).toContain(`token=${SECRET_MARK}`);
       },
-      { timeout: 5000 },
+      { timeout: 30_000 },
     );
     // Delivered: the token is nowhere in the row any more, sealed or not.
     expect(await rawRows(h, account.email)).not.toContain(token);
@@ -112,7 +112,7 @@ describe("mail over SMTP", () => {
     // A known account's mail after it: once that arrives, the unknown one would have too.
     const account = await h.createUser();
     await h.caller().auth.requestPasswordReset({ email: account.email });
-    await vi.waitFor(() => expect(receiver.received.length).toBe(before + 1), { timeout: 5000 });
+    await vi.waitFor(() => expect(receiver.received.length).toBe(before + 1), { timeout: 30_000 });
     expect(receiver.received.at(-1)?.to).toEqual([account.email]);
     expect(await h.deps.db.prisma.mailMessage.count({ where: { to: "unknown@example.com" } })).toBe(0);
   });

@@ -339,7 +339,7 @@ describe("webhooks", () => {
       const activity = await activityWaitingBlue(team, "Still saved");
       expect((await team.lead.api.activities.get({ id: activity.id })).status).toBe("waiting_blue");
       await vi.waitFor(() => expect(spy.mock.calls.some(([queue]) => queue === "events")).toBe(true), {
-        timeout: 5000,
+        timeout: 30_000,
         interval: 20,
       });
     } finally {
