@@ -19,6 +19,9 @@ const StatisticsPage = lazy(() => import("./pages/statistics"));
 const CoveragePage = lazy(() => import("./pages/coverage"));
 const AccountPage = lazy(() => import("./pages/account"));
 const ExecutionsPage = lazy(() => import("./pages/executions"));
+const KnowledgePage = lazy(() => import("./pages/knowledge"));
+const ArticlePage = lazy(() => import("./pages/article"));
+const ArticleEditorPage = lazy(() => import("./pages/article-editor"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -84,6 +87,10 @@ export function App() {
                   <Route path="statistics" element={<StatisticsPage />} />
                   <Route path="coverage" element={<CoveragePage />} />
                   <Route path="executions" element={<ExecutionsPage />} />
+                  <Route path="knowledge" element={<KnowledgePage />} />
+                  <Route path="knowledge/new" element={<ArticleEditorPage />} />
+                  <Route path="knowledge/:articleId" element={<ArticlePage />} />
+                  <Route path="knowledge/:articleId/edit" element={<ArticleEditorPage />} />
                 </Route>
               </Route>
             </Route>

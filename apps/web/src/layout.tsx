@@ -82,6 +82,7 @@ export function Shell() {
                 {link(`/orgs/${orgId}/statistics`, "Statistics")}
                 {link(`/orgs/${orgId}/coverage`, "ATT&CK coverage")}
                 {link(`/orgs/${orgId}/executions`, "Executions")}
+                {link(`/orgs/${orgId}/knowledge`, "Knowledge base")}
               </>
             ) : (
               link("/orgs", "Organizations")
