@@ -22,6 +22,7 @@ const ExecutionsPage = lazy(() => import("./pages/executions"));
 const KnowledgePage = lazy(() => import("./pages/knowledge"));
 const ArticlePage = lazy(() => import("./pages/article"));
 const ArticleEditorPage = lazy(() => import("./pages/article-editor"));
+const TemplatesPage = lazy(() => import("./pages/templates"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -91,6 +92,7 @@ export function App() {
                   <Route path="knowledge/new" element={<ArticleEditorPage />} />
                   <Route path="knowledge/:articleId" element={<ArticlePage />} />
                   <Route path="knowledge/:articleId/edit" element={<ArticleEditorPage />} />
+                  <Route path="templates" element={<TemplatesPage />} />
                 </Route>
               </Route>
             </Route>

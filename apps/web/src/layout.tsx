@@ -83,6 +83,7 @@ export function Shell() {
                 {link(`/orgs/${orgId}/coverage`, "ATT&CK coverage")}
                 {link(`/orgs/${orgId}/executions`, "Executions")}
                 {link(`/orgs/${orgId}/knowledge`, "Knowledge base")}
+                {link(`/orgs/${orgId}/templates`, "Templates")}
               </>
             ) : (
               link("/orgs", "Organizations")
