@@ -23,6 +23,10 @@ const KnowledgePage = lazy(() => import("./pages/knowledge"));
 const ArticlePage = lazy(() => import("./pages/article"));
 const ArticleEditorPage = lazy(() => import("./pages/article-editor"));
 const TemplatesPage = lazy(() => import("./pages/templates"));
+const AdminArea = lazy(() => import("./pages/admin"));
+const AdminUsersPage = lazy(() => import("./pages/admin-users"));
+const AdminUserPage = lazy(() => import("./pages/admin-user"));
+const AuditPage = lazy(() => import("./pages/admin-audit"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -93,6 +97,12 @@ export function App() {
                   <Route path="knowledge/:articleId" element={<ArticlePage />} />
                   <Route path="knowledge/:articleId/edit" element={<ArticleEditorPage />} />
                   <Route path="templates" element={<TemplatesPage />} />
+                </Route>
+                <Route path="admin" element={<AdminArea />}>
+                  <Route index element={<Navigate to="users" replace />} />
+                  <Route path="users" element={<AdminUsersPage />} />
+                  <Route path="users/:userId" element={<AdminUserPage />} />
+                  <Route path="audit" element={<AuditPage />} />
                 </Route>
               </Route>
             </Route>
