@@ -8,20 +8,14 @@
  * tests/artifacts/web-app/ (gitignored). Fails (never skips) when Chromium is missing.
  */
 import { createHmac } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAssayClient } from "@assay/client";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReadyServer, type TestServer } from "./support/server.js";
+import { axeProblems, launchChromium, openContext, screenshots, signIn, WAIT } from "./support/web-browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
-const ARTIFACTS = fileURLToPath(new URL("./artifacts/web-app/", import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WAIT = { timeout: 15_000 };
+const shoot = screenshots(fileURLToPath(new URL("./artifacts/web-app/", import.meta.url)));
 
 const LEAD = { email: "lead@example.com", password: "purple team lead passphrase" };
 const RED = { email: "red@example.com", password: "red team passphrase", name: "Rita Red" };
@@ -42,54 +36,6 @@ function totp(secret: string, at = Date.now()): string {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** Serious and critical axe-core violations of the page as it stands. */
-async function axeProblems(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) does not apply.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe;
-    const result = (await axe.run(document, { resultTypes: ["violations"] })) as { violations: AxeViolation[] };
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
-
-/** A browser context whose pages record script errors, CSP refusals and failed requests. */
-async function openContext(browser: Browser, problems: string[]): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      problems.push(`console: ${message.text()}`);
-    }
-  });
-  page.on("request", (request) => {
-    const target = new URL(request.url());
-    if (target.protocol !== "data:" && target.hostname !== "127.0.0.1") problems.push(`foreign: ${request.url()}`);
-  });
-  return { context, page };
-}
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
 describe("web app", () => {
   let server: TestServer;
   let browser: Browser;
@@ -98,15 +44,9 @@ describe("web app", () => {
   const a11y: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
     [server, browser] = await Promise.all([
       startReadyServer({ env: { FIRST_SUPERUSER_EMAIL: LEAD.email, FIRST_SUPERUSER_PASSWORD: LEAD.password } }),
-      chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+      launchChromium(),
     ]);
     // Accounts and the organization through the API (README's guided tour, steps 2-5).
     const anonymous = createAssayClient({ url: server.url });
