@@ -50,17 +50,24 @@ export function problemsOf(error: unknown): Problem[] {
   return [{ code: "INTERNAL", message: error instanceof Error ? error.message : String(error), field: null }];
 }
 
-/** The message for `field` (its last path segment, or the whole dotted path). */
+/**
+ * Whether a problem's dotted `path` is about `field`: the whole path, its last segment, or an
+ * item of the list `field` (`techniques.0` is about `techniques`).
+ */
+function isAbout(path: string, field: string): boolean {
+  if (path === field || path.split(".").pop() === field) return true;
+  return path.startsWith(`${field}.`) && /^\d+(\.|$)/.test(path.slice(field.length + 1));
+}
+
+/** The message for `field` (its last path segment, the whole dotted path, or an item of the list `field`). */
 export function fieldError(error: unknown, field: string): string | undefined {
-  const problem = problemsOf(error).find(
-    (p) => p.field !== null && (p.field === field || p.field.split(".").pop() === field),
-  );
+  const problem = problemsOf(error).find((p) => p.field !== null && isAbout(p.field, field));
   return problem?.message;
 }
 
 /** The messages not tied to one of `fields`: shown at the top of the form. */
 export function formErrors(error: unknown, fields: readonly string[]): string[] {
   return problemsOf(error)
-    .filter((p) => p.field === null || !fields.some((f) => p.field === f || p.field?.split(".").pop() === f))
+    .filter((p) => p.field === null || !fields.some((f) => isAbout(p.field ?? "", f)))
     .map((p) => (p.field ? `${p.field}: ${p.message}` : p.message));
 }

@@ -20,6 +20,14 @@ const StatisticsPage = lazy(() => import("./pages/statistics"));
 const CoveragePage = lazy(() => import("./pages/coverage"));
 const AccountPage = lazy(() => import("./pages/account"));
 const ExecutionsPage = lazy(() => import("./pages/executions"));
+const KnowledgePage = lazy(() => import("./pages/knowledge"));
+const ArticlePage = lazy(() => import("./pages/article"));
+const ArticleEditorPage = lazy(() => import("./pages/article-editor"));
+const TemplatesPage = lazy(() => import("./pages/templates"));
+const AdminArea = lazy(() => import("./pages/admin"));
+const AdminUsersPage = lazy(() => import("./pages/admin-users"));
+const AdminUserPage = lazy(() => import("./pages/admin-user"));
+const AuditPage = lazy(() => import("./pages/admin-audit"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -86,6 +94,17 @@ export function App() {
                   <Route path="statistics" element={<StatisticsPage />} />
                   <Route path="coverage" element={<CoveragePage />} />
                   <Route path="executions" element={<ExecutionsPage />} />
+                  <Route path="knowledge" element={<KnowledgePage />} />
+                  <Route path="knowledge/new" element={<ArticleEditorPage />} />
+                  <Route path="knowledge/:articleId" element={<ArticlePage />} />
+                  <Route path="knowledge/:articleId/edit" element={<ArticleEditorPage />} />
+                  <Route path="templates" element={<TemplatesPage />} />
+                </Route>
+                <Route path="admin" element={<AdminArea />}>
+                  <Route index element={<Navigate to="users" replace />} />
+                  <Route path="users" element={<AdminUsersPage />} />
+                  <Route path="users/:userId" element={<AdminUserPage />} />
+                  <Route path="audit" element={<AuditPage />} />
                 </Route>
               </Route>
             </Route>

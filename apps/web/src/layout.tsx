@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { Link, NavLink, Outlet, useLocation, useMatch, useNavigate } from "react-router";
 import { useTRPC } from "./api";
 import { lastOrganization } from "./org-memory";
+import { isGlobalAdmin } from "./permissions";
 import { clearSession, useSession } from "./session";
 
 function OrganizationSwitcher({ current }: { current: string | null }) {
@@ -82,11 +83,14 @@ export function Shell() {
                 {link(`/orgs/${orgId}/statistics`, "Statistics")}
                 {link(`/orgs/${orgId}/coverage`, "ATT&CK coverage")}
                 {link(`/orgs/${orgId}/executions`, "Executions")}
+                {link(`/orgs/${orgId}/knowledge`, "Knowledge base")}
+                {link(`/orgs/${orgId}/templates`, "Templates")}
               </>
             ) : (
               link("/orgs", "Organizations")
             )}
             {link("/account", "Account")}
+            {session.status === "signed-in" && isGlobalAdmin(session.user) ? link("/admin", "Admin") : null}
           </ul>
         </nav>
         <OrganizationSwitcher current={match?.params.orgId ?? null} />

@@ -2,9 +2,10 @@
  * What the caller may do on an activity, from the role the API reports on the assessment
  * (`assessments.get().role`) and the activity's status — the same rules as the server's
  * acl/permissions.ts (canWriteFields, ASSESSMENT_PERMISSIONS) and the workflow's TRANSITIONS,
- * which the server enforces again on every write.
+ * which the server enforces again on every write; and whether the account may use the admin pages.
  */
 import type { RouterOutputs } from "@assay/client";
+import type { User } from "./session";
 
 export type AssessmentRole = RouterOutputs["assessments"]["get"]["role"];
 export type ActivityStatus = RouterOutputs["activities"]["get"]["status"];
@@ -53,3 +54,9 @@ export const canUploadEvidence = (role: AssessmentRole) => role !== "spectator";
 /** Whether `role` may delete evidence uploaded by `uploaderId`: the uploader with upload rights, or the lead. */
 export const canDeleteEvidence = (role: AssessmentRole, uploaderId: string | null, userId: string) =>
   role === "lead" || (canUploadEvidence(role) && uploaderId !== null && uploaderId === userId);
+/**
+ * Whether a signed-in account may use the admin pages (users, their sessions, the audit log):
+ * the global role admin, or a superuser — the server's roleProcedure("admin"), checked again
+ * on every call.
+ */
+export const isGlobalAdmin = (user: Pick<User, "role" | "isSuperuser">) => user.isSuperuser || user.role === "admin";
