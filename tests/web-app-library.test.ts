@@ -175,6 +175,8 @@ describe("web app: knowledge base, templates, administration", () => {
     await page.getByRole("heading", { name: "Credential theft drill" }).waitFor({ state: "detached", ...WAIT });
     await page.getByRole("heading", { name: "Standard purple team" }).waitFor(WAIT);
     await page.getByRole("row").filter({ hasText: "Enumerate local accounts" }).waitFor(WAIT);
+    // The activity templates refresh on their own query: wait for the filtered list, then check.
+    await atomic.waitFor({ state: "detached", ...WAIT });
     expect(await atomic.count()).toBe(0);
     a11y.templates = await axeProblems(page);
     await shoot(page, "templates");
