@@ -502,83 +502,61 @@ function printSectionTargets() {
     console.log(`  ${x.met ? "ok    " : "MISSED"} ${x.figure}: ${x.value}${x.unit} (target ${x.target})`);
 }
 
-/** Section 7 on a store of its own (a fresh scratch database, dropped after), so other data does not skew it. */
-async function ingestSection() {
-  const workDir = await makeTempDir("assay-bench-ingest-");
+/** Runs `work` on a store of its own (a fresh scratch database, dropped after), so other data does not skew it. */
+async function onOwnStore<T>(
+  name: string,
+  work: (store: Store) => Promise<T>,
+): Promise<{ database: string; result: T }> {
+  const workDir = await makeTempDir(`assay-bench-${name}-`);
   const store = await openStore(workDir);
   try {
-    const ingest = await benchIngest({
+    return { database: store.kind, result: await work(store) };
+  } finally {
+    await store.drop().catch((error: Error) => log(`could not drop the ${name} database: ${error.message}`));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Section 7: alert ingestion. */
+const ingestSection = () =>
+  onOwnStore("ingest", (store) =>
+    benchIngest({
       quick: QUICK,
       log,
       check,
       env: serverEnv(store),
       admin: ADMIN,
       ...(store.kind === "postgresql" ? { backendPids: () => store.withSql(backendPids) } : {}),
-    });
-    return { database: store.kind, ingest };
-  } finally {
-    await store.drop().catch((error: Error) => log(`could not drop the ingest database: ${error.message}`));
-    rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/** `pnpm bench -- --only ingest`: the alert-ingestion section alone. */
-async function onlyIngest() {
-  const started = Date.now();
-  const load0 = loadavg();
-  log(`alert ingestion on the ${process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded"} database`);
-  const { database, ingest } = await ingestSection();
-  const output = {
-    generatedAt: new Date().toISOString(),
-    quick: QUICK,
-    database,
-    machine: {
-      cores: cpus().length,
-      loadAverageAtStart: load0.map((l) => round(l)),
-      loadAverageAtEnd: loadavg().map((l) => round(l)),
-    },
-    node: process.version,
-    commit: commitOf(),
-    durationSeconds: Math.round((Date.now() - started) / 1000),
-    ingest,
-    targets,
-  };
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, "latest-ingest.json"), `${JSON.stringify(output, null, 2)}\n`);
-  printIngest(ingest);
-  console.log("\nTargets");
-  printSectionTargets();
-  console.log(
-    `\nload average ${output.machine.loadAverageAtEnd.join(" ")} (${output.machine.cores} cores); results in tests/bench/results/latest-ingest.json`,
+    }),
   );
-}
 
-/** Section 8 on a store of its own (a fresh scratch database, dropped after), like section 7. */
-async function reportsSection() {
-  const workDir = await makeTempDir("assay-bench-reports-");
-  const store = await openStore(workDir);
-  try {
-    const reports = await benchReports({
+/** Section 8: report generation. */
+const reportsSection = () =>
+  onOwnStore("reports", (store) =>
+    benchReports({
       quick: QUICK,
       log,
       check,
       env: serverEnv(store),
       admin: ADMIN,
       withSql: (work) => store.withSql(work),
-    });
-    return { database: store.kind, reports };
-  } finally {
-    await store.drop().catch((error: Error) => log(`could not drop the reports database: ${error.message}`));
-    rmSync(workDir, { recursive: true, force: true });
-  }
-}
+    }),
+  );
 
-/** `pnpm bench -- --only reports`: the report-generation section alone. */
-async function onlyReports() {
+/**
+ * `pnpm bench -- --only <name>` for a section on a store of its own: runs it, writes
+ * results/latest-<name>.json (commit, machine load before and after, figures, targets), prints it.
+ */
+async function onlySection<T>(
+  name: string,
+  what: string,
+  run: () => Promise<{ database: string; result: T }>,
+  print: (result: T) => void,
+) {
   const started = Date.now();
   const load0 = loadavg();
-  log(`report generation on the ${process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded"} database`);
-  const { database, reports } = await reportsSection();
+  log(`${what} on the ${process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded"} database`);
+  const { database, result } = await run();
   const output = {
     generatedAt: new Date().toISOString(),
     quick: QUICK,
@@ -591,16 +569,16 @@ async function onlyReports() {
     node: process.version,
     commit: commitOf(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
-    reports,
+    [name]: result,
     targets,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, "latest-reports.json"), `${JSON.stringify(output, null, 2)}\n`);
-  printReports(reports);
+  writeFileSync(join(RESULTS_DIR, `latest-${name}.json`), `${JSON.stringify(output, null, 2)}\n`);
+  print(result);
   console.log("\nTargets");
   printSectionTargets();
   console.log(
-    `\nload average ${output.machine.loadAverageAtEnd.join(" ")} (${output.machine.cores} cores); results in tests/bench/results/latest-reports.json`,
+    `\nload average ${output.machine.loadAverageAtEnd.join(" ")} (${output.machine.cores} cores); results in tests/bench/results/latest-${name}.json`,
   );
 }
 
@@ -626,8 +604,8 @@ async function onlyExecutions() {
 
 async function main() {
   if (ONLY === "executions") return onlyExecutions();
-  if (ONLY === "ingest") return onlyIngest();
-  if (ONLY === "reports") return onlyReports();
+  if (ONLY === "ingest") return onlySection("ingest", "alert ingestion", ingestSection, printIngest);
+  if (ONLY === "reports") return onlySection("reports", "report generation", reportsSection, printReports);
   ensureWrk();
   const started = Date.now();
   const workDir = await makeTempDir("assay-bench-");
@@ -900,11 +878,11 @@ async function main() {
 
   // --- 7. Alert ingestion (its own server and database).
   log("scenario 7: alert ingestion");
-  results.ingest = (await ingestSection()).ingest;
+  results.ingest = (await ingestSection()).result;
 
   // --- 8. Report generation (its own server and database).
   log("scenario 8: reports");
-  results.reports = (await reportsSection()).reports;
+  results.reports = (await reportsSection()).result;
 
   // ---------------------------------------------------------------------------------------------
   const output = {
