@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, formatDate, Loading } from "../components/ui";
+import { Empty, ErrorMessage, formatDate, Loading, Pager } from "../components/ui";
 import { useSession } from "../session";
 import { useMemberNames } from "./shared";
 
@@ -89,27 +89,13 @@ export function History({ activityId }: { activityId: string }) {
             </table>
           </div>
           {history.data.pagination.totalPages > 1 ? (
-            <nav aria-label="History pages" className="pager">
-              <button
-                type="button"
-                className="secondary"
-                disabled={!history.data.pagination.hasPrev}
-                onClick={() => setPage(page - 1)}
-              >
-                Newer
-              </button>
-              <span>
-                Page {history.data.pagination.page} of {history.data.pagination.totalPages}
-              </span>
-              <button
-                type="button"
-                className="secondary"
-                disabled={!history.data.pagination.hasNext}
-                onClick={() => setPage(page + 1)}
-              >
-                Older
-              </button>
-            </nav>
+            <Pager
+              label="History pages"
+              pagination={history.data.pagination}
+              onPage={setPage}
+              previous="Newer"
+              next="Older"
+            />
           ) : null}
         </>
       )}

@@ -76,3 +76,50 @@ export function StatusBadge({ status }: { status: string }) {
 export function formatDate(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleString() : "—";
 }
+
+/** What a paged list answers about its pages. */
+export interface PageInfo {
+  page: number;
+  totalPages: number;
+  hasPrev: boolean;
+  hasNext: boolean;
+}
+
+/** Previous / "Page N of M" / Next under a paged list (newest-first lists say Newer / Older); `onPage` gets the page to show. */
+export function Pager({
+  label,
+  pagination,
+  onPage,
+  previous = "Previous",
+  next = "Next",
+}: {
+  label: string;
+  pagination: PageInfo;
+  onPage: (page: number) => void;
+  previous?: string;
+  next?: string;
+}) {
+  return (
+    <nav aria-label={label} className="pager">
+      <button
+        type="button"
+        className="secondary"
+        disabled={!pagination.hasPrev}
+        onClick={() => onPage(pagination.page - 1)}
+      >
+        {previous}
+      </button>
+      <span>
+        Page {pagination.page} of {Math.max(1, pagination.totalPages)}
+      </span>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!pagination.hasNext}
+        onClick={() => onPage(pagination.page + 1)}
+      >
+        {next}
+      </button>
+    </nav>
+  );
+}

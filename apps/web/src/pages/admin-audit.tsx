@@ -7,7 +7,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { fieldError, formErrors, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, formatDate, Loading, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, Field, formatDate, Loading, Pager, usePageTitle } from "../components/ui";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["data"][number];
 
@@ -182,27 +182,13 @@ export default function AuditPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Pages" className="pager">
-            <button
-              type="button"
-              className="secondary"
-              disabled={!events.data.pagination.hasPrev}
-              onClick={() => apply(filters, page - 1)}
-            >
-              Newer
-            </button>
-            <span>
-              Page {events.data.pagination.page} of {Math.max(1, events.data.pagination.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!events.data.pagination.hasNext}
-              onClick={() => apply(filters, page + 1)}
-            >
-              Older
-            </button>
-          </nav>
+          <Pager
+            label="Pages"
+            pagination={events.data.pagination}
+            onPage={(next) => apply(filters, next)}
+            previous="Newer"
+            next="Older"
+          />
         </>
       )}
     </>

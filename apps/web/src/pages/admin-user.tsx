@@ -7,7 +7,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { AccountBadges, ActiveToggle, type AdminUser, ROLES, type Role } from "../admin/account";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, formatDate, Loading, StatusBadge, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, Field, formatDate, Loading, Pager, StatusBadge, usePageTitle } from "../components/ui";
 
 function RoleForm({ user }: { user: AdminUser }) {
   const trpc = useTRPC();
@@ -144,27 +144,7 @@ function UserSessions({ user }: { user: AdminUser }) {
             </tbody>
           </table>
           {sessions.data.pagination.totalPages > 1 ? (
-            <nav aria-label="Pages of sessions" className="pager">
-              <button
-                type="button"
-                className="secondary"
-                disabled={!sessions.data.pagination.hasPrev}
-                onClick={() => setPage(page - 1)}
-              >
-                Previous
-              </button>
-              <span>
-                Page {sessions.data.pagination.page} of {sessions.data.pagination.totalPages}
-              </span>
-              <button
-                type="button"
-                className="secondary"
-                disabled={!sessions.data.pagination.hasNext}
-                onClick={() => setPage(page + 1)}
-              >
-                Next
-              </button>
-            </nav>
+            <Pager label="Pages of sessions" pagination={sessions.data.pagination} onPage={setPage} />
           ) : null}
         </>
       )}

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { AccountBadges, ActiveToggle, ROLES, type Role } from "../admin/account";
 import { problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, formatDate, Loading, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, formatDate, Loading, Pager, usePageTitle } from "../components/ui";
 
 const STATUSES = { active: "Active", deactivated: "Deactivated" } as const;
 
@@ -118,27 +118,7 @@ export default function AdminUsersPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Pages" className="pager">
-            <button
-              type="button"
-              className="secondary"
-              disabled={!users.data.pagination.hasPrev}
-              onClick={() => setFilter("page", String(page - 1))}
-            >
-              Previous
-            </button>
-            <span>
-              Page {users.data.pagination.page} of {Math.max(1, users.data.pagination.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!users.data.pagination.hasNext}
-              onClick={() => setFilter("page", String(page + 1))}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager label="Pages" pagination={users.data.pagination} onPage={(next) => setFilter("page", String(next))} />
         </>
       )}
     </>

@@ -6,7 +6,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, formatDate, Loading, StatusBadge, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, formatDate, Loading, Pager, StatusBadge, usePageTitle } from "../components/ui";
 import { Markdown } from "../knowledge/markdown";
 import type { Article } from "../knowledge/shared";
 
@@ -58,27 +58,13 @@ function History({ article, shown }: { article: Article; shown: number }) {
       ) : revisions.data.pagination.total === 0 ? (
         <Empty>No earlier versions: this is the first.</Empty>
       ) : revisions.data.pagination.totalPages > 1 ? (
-        <nav aria-label="Pages of the history" className="pager">
-          <button
-            type="button"
-            className="secondary"
-            disabled={!revisions.data.pagination.hasPrev}
-            onClick={() => setPage(page - 1)}
-          >
-            Newer
-          </button>
-          <span>
-            Page {revisions.data.pagination.page} of {revisions.data.pagination.totalPages}
-          </span>
-          <button
-            type="button"
-            className="secondary"
-            disabled={!revisions.data.pagination.hasNext}
-            onClick={() => setPage(page + 1)}
-          >
-            Older
-          </button>
-        </nav>
+        <Pager
+          label="Pages of the history"
+          pagination={revisions.data.pagination}
+          onPage={setPage}
+          previous="Newer"
+          next="Older"
+        />
       ) : null}
     </section>
   );

@@ -6,7 +6,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, Loading, StatusBadge, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, Field, Loading, Pager, StatusBadge, usePageTitle } from "../components/ui";
 
 const STATUSES = ["planned", "in_progress", "completed", "archived"] as const;
 type Status = (typeof STATUSES)[number];
@@ -325,27 +325,7 @@ export default function AssessmentsPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Pages" className="pager">
-            <button
-              type="button"
-              className="secondary"
-              disabled={!list.data.pagination.hasPrev}
-              onClick={() => setFilter("page", String(page - 1))}
-            >
-              Previous
-            </button>
-            <span>
-              Page {list.data.pagination.page} of {Math.max(1, list.data.pagination.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!list.data.pagination.hasNext}
-              onClick={() => setFilter("page", String(page + 1))}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager label="Pages" pagination={list.data.pagination} onPage={(next) => setFilter("page", String(next))} />
         </>
       )}
     </>

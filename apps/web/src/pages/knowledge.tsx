@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { fieldError, formErrors, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, formatDate, Loading, StatusBadge, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, Field, formatDate, Loading, Pager, StatusBadge, usePageTitle } from "../components/ui";
 import { isKind, KINDS } from "../knowledge/shared";
 
 export default function KnowledgePage() {
@@ -107,27 +107,11 @@ export default function KnowledgePage() {
               </li>
             ))}
           </ul>
-          <nav aria-label="Pages" className="pager">
-            <button
-              type="button"
-              className="secondary"
-              disabled={!list.data.pagination.hasPrev}
-              onClick={() => setFilters({ page: String(page - 1) })}
-            >
-              Previous
-            </button>
-            <span>
-              Page {list.data.pagination.page} of {Math.max(1, list.data.pagination.totalPages)}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!list.data.pagination.hasNext}
-              onClick={() => setFilters({ page: String(page + 1) })}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager
+            label="Pages"
+            pagination={list.data.pagination}
+            onPage={(next) => setFilters({ page: String(next) })}
+          />
         </>
       )}
     </>

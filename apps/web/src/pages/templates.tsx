@@ -8,11 +8,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, Loading, usePageTitle } from "../components/ui";
+import { Empty, ErrorMessage, Field, Loading, Pager, usePageTitle } from "../components/ui";
 
 type Campaign = RouterOutputs["templates"]["campaign"]["list"]["data"][number];
 type ActivityTemplate = RouterOutputs["templates"]["activity"]["list"]["data"][number];
-type Pagination = RouterOutputs["templates"]["activity"]["list"]["pagination"];
 
 const ATOMIC = "atomic-red-team";
 const SOURCES = [
@@ -20,41 +19,6 @@ const SOURCES = [
   { value: ATOMIC, label: "Atomic Red Team" },
   { value: "manual", label: "Written here" },
 ];
-
-function Pager({
-  label,
-  pagination,
-  onPage,
-}: {
-  label: string;
-  pagination: Pagination;
-  onPage: (page: number) => void;
-}) {
-  if (pagination.totalPages <= 1) return null;
-  return (
-    <nav aria-label={label} className="pager">
-      <button
-        type="button"
-        className="secondary"
-        disabled={!pagination.hasPrev}
-        onClick={() => onPage(pagination.page - 1)}
-      >
-        Previous
-      </button>
-      <span>
-        Page {pagination.page} of {pagination.totalPages}
-      </span>
-      <button
-        type="button"
-        className="secondary"
-        disabled={!pagination.hasNext}
-        onClick={() => onPage(pagination.page + 1)}
-      >
-        Next
-      </button>
-    </nav>
-  );
-}
 
 const techniquesOf = (campaign: Campaign) => [
   ...new Set(campaign.groups.flatMap((g) => g.activities.flatMap((a) => a.techniques))),
@@ -296,7 +260,7 @@ export default function TemplatesPage() {
             ))}
           </ul>
         )}
-        {campaigns.data ? (
+        {campaigns.data && campaigns.data.pagination.totalPages > 1 ? (
           <Pager
             label="Pages of campaign templates"
             pagination={campaigns.data.pagination}
@@ -354,11 +318,13 @@ export default function TemplatesPage() {
                 ))}
               </tbody>
             </table>
-            <Pager
-              label="Pages of activity templates"
-              pagination={activities.data.pagination}
-              onPage={(p) => setFilters({ apage: String(p), cpage: params.get("cpage") ?? "" })}
-            />
+            {activities.data.pagination.totalPages > 1 ? (
+              <Pager
+                label="Pages of activity templates"
+                pagination={activities.data.pagination}
+                onPage={(p) => setFilters({ apage: String(p), cpage: params.get("cpage") ?? "" })}
+              />
+            ) : null}
           </>
         )}
       </section>
