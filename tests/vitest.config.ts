@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 // TEST_SKIP_BROWSER=1 (CI's pass 2, Node 24 on PostgreSQL) leaves out the files that drive
 // Chromium: what a browser sees of /docs, /panel and the web app does not change with the
 // database or the Node version, and pass 1 ran them. Everything else runs in both passes.
-const BROWSER_FILES = ["browser.test.ts", "web-app.test.ts", "web-app-records.test.ts"];
+const BROWSER_FILES = ["browser.test.ts", "web-app.test.ts", "web-app-records.test.ts", "web-app-links.test.ts"];
 const skipBrowser = process.env.TEST_SKIP_BROWSER === "1";
 
 export default defineConfig({
