@@ -7,7 +7,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 const api = process.env.ASSAY_URL ?? "http://127.0.0.1:3000";
-const serverPaths = ["/trpc", "/api", "/health", "/docs", "/panel", "/.well-known", "/auth/oidc", "/invitations"];
+const serverPaths = ["/trpc", "/api", "/health", "/docs", "/panel", "/.well-known", "/auth/oidc"];
 
 export default defineConfig({
   plugins: [react()],

@@ -3,6 +3,9 @@
  * errors by field, and that no error leaks internals. A probe router extends the real one
  * with procedures that take input and fail on purpose.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApp, pickClientIp } from "./app.js";
@@ -217,6 +220,31 @@ describe("HTTP host", () => {
       expect((await app.request("/health/ready")).status).toBe(503);
     } finally {
       h.deps.readiness.migrated = true;
+    }
+  });
+
+  it("opens mail links in the web app when it is built, in the server's pages otherwise; their POST stays the server's", async () => {
+    const dist = mkdtempSync(join(tmpdir(), "assay-web-"));
+    try {
+      writeFileSync(join(dist, "index.html"), "<!doctype html><title>Assay</title><div id=root></div>");
+      const built = createApp(h.deps, appRouter, { webDistDir: dist });
+      const token = "x".repeat(43);
+      const form = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } };
+      for (const path of ["/reset-password", "/invitations/accept"]) {
+        const app = await built.request(`${path}?token=${token}`);
+        expect(app.status, path).toBe(200);
+        expect(await app.text()).toContain("<div id=root>");
+        expect(app.headers.get("content-security-policy")).toContain("script-src 'self'");
+        const page = await h.app.request(`${path}?token=${token}`);
+        expect(await page.text()).toMatch(/<main><h1>.+<\/h1>/);
+        expect(page.headers.get("content-security-policy")).not.toContain("script-src");
+        // A form post without the page's CSRF pair: the server page's own refusal, built or not.
+        const post = await built.request(path, { ...form, body: `token=${token}&csrf=forged` });
+        expect(post.status, path).toBe(403);
+        expect(post.headers.get("content-type")).toContain("text/html");
+      }
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
     }
   });
 

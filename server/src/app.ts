@@ -24,7 +24,7 @@ import { createRestHandler } from "./http/rest.js";
 import { procedureDoor, publicRoute } from "./http/route-guard.js";
 import { trpcRequestGuard } from "./http/trpc-guard.js";
 import type { AppEnv } from "./http/types.js";
-import { webAppRoutes } from "./http/web-app.js";
+import { mailLinkRoutes, webAppRoutes, webBuild } from "./http/web-app.js";
 import { AppError } from "./lib/app-error.js";
 import { mapError } from "./lib/error-mapping.js";
 import { ALERT_INGEST_PATH, alertRoutes } from "./modules/alerts/alerts.http.js";
@@ -91,10 +91,16 @@ export function contextOf(deps: Deps, c: HonoContext<AppEnv>): Context {
   return ctx;
 }
 
+export interface AppOptions {
+  /** Where the web app's build is (default apps/web/dist); null: no build (the server tests' default). */
+  webDistDir?: string | null;
+}
+
 /** Builds the whole HTTP application over `deps` (tests may pass a router extending the real one). */
-export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEnv> {
+export function createApp(deps: Deps, router: AnyRouter = appRouter, options: AppOptions = {}): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
+  const web = webBuild(options.webDistDir);
   // Unknown input keys refused, `{}` accepted as no input: on every procedure, both doors.
   installInputGate(router);
 
@@ -195,7 +201,9 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
     oidcRoutes((c) => contextOf(deps, c)),
   );
 
-  // The pages mail links open, until the web app serves them (server-rendered forms, no scripts).
+  // The pages mail links open: with a web app build, their GET is the app's (mailLinkRoutes
+  // decides); else, and for their POST always, the server's own forms (no scripts).
+  app.route("/", mailLinkRoutes(web));
   app.route(
     "/invitations",
     invitationPages(deps, (c) => contextOf(deps, c)),
@@ -254,7 +262,7 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter): Hono<AppEn
   if (config.docsEnabled) app.route("/docs", docsRoutes());
   if (config.panelEnabled) app.route("/panel", panelRoutes(router));
   // The web app last: its files, and its index for any other GET outside the server's own paths.
-  app.route("/", webAppRoutes());
+  app.route("/", webAppRoutes(web));
 
   app.notFound((c) => sendError(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

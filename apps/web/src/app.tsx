@@ -1,4 +1,7 @@
-/** Providers and routes: every page but sign-in loads as its own chunk. */
+/**
+ * Providers and routes: every page but sign-in loads as its own chunk. Sign-in and the pages
+ * mail links open (password reset, invitation) work without a session, outside the signed-in frame.
+ */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense, useState } from "react";
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from "react-router";
@@ -28,6 +31,8 @@ const AdminArea = lazy(() => import("./pages/admin"));
 const AdminUsersPage = lazy(() => import("./pages/admin-users"));
 const AdminUserPage = lazy(() => import("./pages/admin-user"));
 const AuditPage = lazy(() => import("./pages/admin-audit"));
+const ResetPasswordPage = lazy(() => import("./pages/reset-password"));
+const InvitationPage = lazy(() => import("./pages/invitation"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -56,6 +61,21 @@ function NotFound() {
   );
 }
 
+/** A page of its own (no header, no session required), loaded on demand. */
+function StandalonePage() {
+  return (
+    <Suspense
+      fallback={
+        <main id="main" className="centered">
+          <Loading what="the page" />
+        </main>
+      }
+    >
+      <Outlet />
+    </Suspense>
+  );
+}
+
 function Page() {
   return (
     <Suspense fallback={<Loading what="the page" />}>
@@ -74,6 +94,11 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
+            {/* The links in mails, at the URLs the server puts in them (reset and invitation mails). */}
+            <Route element={<StandalonePage />}>
+              <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/invitations/accept" element={<InvitationPage />} />
+            </Route>
             <Route
               element={
                 <RequireSession>

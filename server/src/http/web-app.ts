@@ -4,6 +4,9 @@
  * paths answers the app's index.html, so client-side routes survive a reload. `/api/…`, `/trpc/…`
  * and the other server paths keep their own answers, 404 included. Pages carry a strict
  * Content-Security-Policy: scripts and styles from this origin only, nothing inline.
+ *
+ * The pages mail links open (MAIL_LINK_PAGES) are app routes too, at the same URLs, when the
+ * build is there; without one, the server's own script-free pages answer them (mailLinkRoutes).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
@@ -29,7 +32,6 @@ const SERVER_PREFIXES = [
   "/oauth",
   "/auth/oidc",
   "/bench",
-  "/invitations",
   "/.well-known",
 ];
 
@@ -55,27 +57,76 @@ function ownedByServer(path: string): boolean {
   return SERVER_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
-/** The /-mounted sub-app serving `distDir` (tests may point it elsewhere). */
-export function webAppRoutes(dir: string = WEB_DIST_DIR): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const distDir = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+/** The build in one directory, read on demand: a file is read once, then served from memory. */
+export interface WebBuild {
+  /** The file at `path` (relative to the build), or undefined when missing or outside it. */
+  file(path: string): Buffer | undefined;
+  /** Whether the build is there: its index.html exists (checked on every call until it does). */
+  built(): boolean;
+}
+
+/** The build in `dir` (default apps/web/dist); null stands for no build at all (server tests). */
+export function webBuild(dir: string | null = WEB_DIST_DIR): WebBuild {
+  const distDir = dir === null ? null : dir.endsWith(sep) ? dir : `${dir}${sep}`;
   const files = new Map<string, Buffer>();
-  const read = (file: string): Buffer | undefined => {
-    let body = files.get(file);
+  const file = (path: string): Buffer | undefined => {
+    if (distDir === null) return undefined;
+    const name = normalize(join(distDir, path));
+    if (!name.startsWith(distDir)) return undefined;
+    let body = files.get(name);
     if (body === undefined) {
-      if (!existsSync(file) || !statSync(file).isFile()) return undefined;
-      body = readFileSync(file);
-      files.set(file, body);
+      if (!existsSync(name) || !statSync(name).isFile()) return undefined;
+      body = readFileSync(name);
+      files.set(name, body);
     }
     return body;
   };
-  const page = (c: Context<AppEnv>) => {
-    const index = read(join(distDir, "index.html"));
-    c.header("Content-Security-Policy", WEB_APP_CSP);
-    c.header("Cache-Control", "no-cache");
-    if (!index) return c.html(NOT_BUILT);
-    return c.body(new Uint8Array(index), 200, { "content-type": "text/html; charset=utf-8" });
-  };
+  return { file, built: () => file("index.html") !== undefined };
+}
+
+/** The app's index.html (or the page saying how to build it), under the app's CSP. */
+function indexPage(c: Context<AppEnv>, build: WebBuild, cacheControl = "no-cache"): Response {
+  const index = build.file("index.html");
+  c.header("Content-Security-Policy", WEB_APP_CSP);
+  c.header("Cache-Control", cacheControl);
+  if (!index) return c.html(NOT_BUILT);
+  return c.body(new Uint8Array(index), 200, { "content-type": "text/html; charset=utf-8" });
+}
+
+/**
+ * The pages the server's mails link to (orgs/invitation-mail.ts, lib/mail/password-reset-mail.ts),
+ * which are also routes of the web app at the same URLs.
+ */
+export const MAIL_LINK_PAGES = ["/invitations/accept", "/reset-password"] as const;
+
+/**
+ * Who answers a GET of a mail-link page, decided here and nowhere else: the web app (its index,
+ * like any of its routes) when the build is there, else the server's own page
+ * (modules/orgs/invitation-pages.http.ts, modules/auth/password-reset-pages.http.ts: plain
+ * forms, no scripts). Their POST is always the server page's, so a form it rendered still posts.
+ */
+export function mailLinkPageOwner(build: WebBuild): "web-app" | "server-page" {
+  return build.built() ? "web-app" : "server-page";
+}
+
+/**
+ * Mounted before the server's mail-link pages: their GET answers the app's index when the web
+ * app owns them (`no-store`: the URL carries the link's token), else passes on to the server's page.
+ */
+export function mailLinkRoutes(build: WebBuild): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const open = publicRoute("mail-link page: the web app's route (its token is checked by the procedure it calls)");
+  for (const path of MAIL_LINK_PAGES) {
+    app.get(path, open, (c, next) =>
+      mailLinkPageOwner(build) === "web-app" ? indexPage(c, build, "no-store") : next(),
+    );
+  }
+  return app;
+}
+
+/** The /-mounted sub-app serving `build` (tests may point it elsewhere). */
+export function webAppRoutes(build: WebBuild = webBuild()): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const open = publicRoute("the web app: static files of the build and its index page for client-side routes");
 
   app.get("/*", open, (c) => {
@@ -88,9 +139,7 @@ export function webAppRoutes(dir: string = WEB_DIST_DIR): Hono<AppEnv> {
     if (ownedByServer(path)) return c.notFound();
     const ext = extname(path);
     if (ext && ext !== ".html") {
-      const file = normalize(join(distDir, path));
-      if (!file.startsWith(distDir)) return c.notFound();
-      const body = read(file);
+      const body = build.file(path);
       if (!body) return c.notFound();
       const immutable = path.startsWith("/assets/");
       return c.body(new Uint8Array(body), 200, {
@@ -99,7 +148,7 @@ export function webAppRoutes(dir: string = WEB_DIST_DIR): Hono<AppEnv> {
         "Content-Security-Policy": WEB_APP_CSP,
       });
     }
-    return page(c);
+    return indexPage(c, build);
   });
   return app;
 }

@@ -112,7 +112,8 @@ export async function createHarness(env: Record<string, string> = {}, options: H
     clock,
     caller,
     as: (token, req = {}) => caller({ ...req, headers: new Headers({ authorization: `Bearer ${token}` }) }),
-    app: createApp(deps),
+    // No web app build, whatever apps/web/dist holds: the mail links open the server's own pages.
+    app: createApp(deps, appRouter, { webDistDir: null }),
     async createUser(options = {}) {
       const n = ++accounts;
       const email = options.email ?? `user${n}.${Date.now()}@example.com`;

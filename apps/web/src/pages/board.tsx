@@ -1,34 +1,19 @@
 /**
  * An assessment's board: its phases (activity groups) as sections with their activities and
- * workflow status; the lead also plans activities and phases and grants roles.
+ * workflow status; the lead also plans activities and phases, reorders and moves activities
+ * (board/sections.tsx), and grants roles.
  */
 import type { RouterOutputs } from "@assay/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
+import { BOARD_PAGE_SIZE } from "../board/ordering";
+import { BoardSections } from "../board/sections";
 import { Empty, ErrorMessage, Field, Loading, StatusBadge, usePageTitle } from "../components/ui";
 
-type Activity = RouterOutputs["activities"]["list"]["data"][number];
 type Group = RouterOutputs["activityGroups"]["list"]["data"][number];
 const ROLES = ["red", "blue", "spectator", "lead"] as const;
-
-function ActivityList({ activities, orgId }: { activities: Activity[]; orgId: string }) {
-  if (activities.length === 0) return <Empty>No activities in this phase.</Empty>;
-  return (
-    <ul className="activity-list">
-      {activities.map((a) => (
-        <li key={a.id} className="activity-item">
-          <Link to={`/orgs/${orgId}/activities/${a.id}`}>{a.title}</Link>
-          <StatusBadge status={a.status} />
-          <span className="muted">
-            {[a.tactic, ...a.techniques].filter(Boolean).join(" · ") || "No ATT&CK mapping"}
-          </span>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function AddActivity({ assessmentId, groups }: { assessmentId: string; groups: Group[] }) {
   const trpc = useTRPC();
@@ -227,7 +212,7 @@ export default function BoardPage() {
   const { orgId = "", assessmentId = "" } = useParams();
   const assessment = useQuery(trpc.assessments.get.queryOptions({ id: assessmentId }));
   const groups = useQuery(trpc.activityGroups.list.queryOptions({ assessmentId }));
-  const activities = useQuery(trpc.activities.list.queryOptions({ assessmentId, pageSize: 100 }));
+  const activities = useQuery(trpc.activities.list.queryOptions({ assessmentId, pageSize: BOARD_PAGE_SIZE }));
   usePageTitle(assessment.data?.name ?? "Assessment");
   if (assessment.isPending) return <Loading what="the assessment" />;
   if (assessment.isError) {
@@ -242,7 +227,6 @@ export default function BoardPage() {
   const isLead = a.role === "lead";
   const groupList = groups.data?.data ?? [];
   const activityList = activities.data?.data ?? [];
-  const ungrouped = activityList.filter((x) => x.groupId === null || !groupList.some((g) => g.id === x.groupId));
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -267,20 +251,13 @@ export default function BoardPage() {
           ) : activityList.length === 0 && groupList.length === 0 ? (
             <Empty>No activities planned yet{isLead ? ": plan the first one below." : "."}</Empty>
           ) : (
-            <>
-              {groupList.map((g) => (
-                <section key={g.id} aria-labelledby={`group-${g.id}`} className="group">
-                  <h2 id={`group-${g.id}`}>{g.name}</h2>
-                  <ActivityList activities={activityList.filter((x) => x.groupId === g.id)} orgId={orgId} />
-                </section>
-              ))}
-              {ungrouped.length > 0 || groupList.length === 0 ? (
-                <section aria-labelledby="group-none" className="group">
-                  <h2 id="group-none">{groupList.length > 0 ? "Without a phase" : "Activities"}</h2>
-                  <ActivityList activities={ungrouped} orgId={orgId} />
-                </section>
-              ) : null}
-            </>
+            <BoardSections
+              assessmentId={a.id}
+              orgId={orgId}
+              groups={groupList}
+              activities={activityList}
+              canMove={isLead}
+            />
           )}
           {isLead ? (
             <>

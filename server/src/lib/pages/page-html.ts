@@ -1,7 +1,8 @@
 /**
- * The server-rendered pages that mail links open (until the web app serves them): one small
- * layout, an inline stylesheet allowed by its hash, no scripts, and an `html` template tag
- * that escapes every interpolated value, so user-supplied text cannot become markup.
+ * The server-rendered pages that mail links open (when no web app build serves them, and their
+ * form posts): one small layout, an inline stylesheet allowed by its hash, no scripts, and an
+ * `html` template tag that escapes every interpolated value, so user-supplied text cannot
+ * become markup.
  */
 import { createHash } from "node:crypto";
 import type { Context as HonoContext } from "hono";

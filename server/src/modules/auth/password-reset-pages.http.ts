@@ -1,7 +1,9 @@
 /**
- * GET/POST /reset-password: the page the reset mail links to, until the web app serves it.
- * GET says at once whether the link still works; POST sets the password through
- * auth.resetPassword (policy feedback shown on the form) and keeps no session.
+ * GET/POST /reset-password: the page the reset mail links to, server-rendered without scripts.
+ * With a web app build, GET is the app's route of the same URL instead (http/web-app.ts,
+ * mailLinkRoutes, decides); POST stays here either way. GET says at once whether the link still
+ * works; POST sets the password through auth.resetPassword (policy feedback shown on the form)
+ * and keeps no session.
  */
 import { Hono, type Context as HonoContext } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

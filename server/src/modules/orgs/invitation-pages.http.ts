@@ -1,8 +1,10 @@
 /**
- * GET/POST /invitations/accept: the page the invitation mail links to, until the web app
- * serves it. It signs in (or registers) through the real auth procedures, with the TOTP step
- * when the account has a factor, accepts through invitations.accept as that account, then
- * ends the session it opened: the page keeps no credentials.
+ * GET/POST /invitations/accept: the page the invitation mail links to, server-rendered without
+ * scripts. With a web app build, GET is the app's route of the same URL instead
+ * (http/web-app.ts, mailLinkRoutes, decides); POST stays here either way. It signs in (or
+ * registers) through the real auth procedures, with the TOTP step when the account has a
+ * factor, accepts through invitations.accept as that account, then ends the session it opened:
+ * the page keeps no credentials.
  */
 import { Hono, type Context as HonoContext } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -10,5 +10,6 @@ export const systemInfoSchema = z
     installedAt: z.iso.datetime().nullable().describe("When this database was first started"),
     database: z.enum(["embedded", "postgresql"]),
     node: z.string(),
+    registrationOpen: z.boolean().describe("Whether anyone may create an account (auth.register, REGISTRATION_OPEN)"),
   })
   .meta({ id: "SystemInfo" });

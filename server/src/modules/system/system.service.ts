@@ -19,7 +19,7 @@ export async function recordInstallation(db: Database, clock: Clock): Promise<vo
   });
 }
 
-/** Name, version, uptime, database kind, and when the installation was created. */
+/** Name, version, uptime, database kind, when the installation was created, and whether sign-ups are open. */
 export async function systemInfo(deps: Pick<Deps, "config" | "db" | "clock" | "startedAt" | "version">) {
   const installation = await deps.db.prisma.systemSetting.findUnique({ where: { key: INSTALLATION_KEY } });
   const installedAt = (installation?.value as Installation | undefined)?.installedAt ?? null;
@@ -32,5 +32,6 @@ export async function systemInfo(deps: Pick<Deps, "config" | "db" | "clock" | "s
     installedAt,
     database: deps.db.kind,
     node: process.version,
+    registrationOpen: deps.config.auth.registrationOpen,
   };
 }

@@ -9,7 +9,7 @@ describe("system.info", () => {
   });
   afterAll(() => h.close());
 
-  it("names the product, its version, uptime and database kind", async () => {
+  it("names the product, its version, uptime, database kind, and whether sign-ups are open", async () => {
     const info = await h.caller().system.info();
     expect(info.name).toBe("Assay");
     expect(info.version).toBe("0.0.0-test");
@@ -17,6 +17,7 @@ describe("system.info", () => {
     expect(info.uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(info.database).toBe(process.env.TEST_DATABASE_URL ? "postgresql" : "embedded");
     expect(info.installedAt).toBeNull();
+    expect(info.registrationOpen).toBe(true);
   });
 
   it("reports the installation time recorded at first start, unchanged by later starts", async () => {
