@@ -32,6 +32,7 @@ const AdminUsersPage = lazy(() => import("./pages/admin-users"));
 const AdminUserPage = lazy(() => import("./pages/admin-user"));
 const AuditPage = lazy(() => import("./pages/admin-audit"));
 const ResetPasswordPage = lazy(() => import("./pages/reset-password"));
+const ForgotPasswordPage = lazy(() => import("./pages/forgot-password"));
 const InvitationPage = lazy(() => import("./pages/invitation"));
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -97,6 +98,7 @@ export function App() {
             {/* The links in mails, at the URLs the server puts in them (reset and invitation mails). */}
             <Route element={<StandalonePage />}>
               <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/forgot-password" element={<ForgotPasswordPage />} />
               <Route path="/invitations/accept" element={<InvitationPage />} />
             </Route>
             <Route

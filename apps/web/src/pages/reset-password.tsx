@@ -94,7 +94,8 @@ export default function ResetPasswordPage() {
         {body}
         {!reset.isSuccess && (linkProblem || !LINK_TOKEN.test(token)) ? (
           <p className="muted">
-            Request a new reset link, or <Link to="/sign-in">sign in</Link> if you remember your password.
+            <Link to="/forgot-password">Request a new reset link</Link>, or <Link to="/sign-in">sign in</Link> if you
+            remember your password.
           </p>
         ) : null}
       </div>

@@ -2,7 +2,7 @@
 import type { RouterOutputs } from "@assay/client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { fieldError, formErrors, useTRPC } from "../api";
 import { ErrorMessage, Field, usePageTitle } from "../components/ui";
 import { acceptTokens, useSession } from "../session";
@@ -155,6 +155,7 @@ export function SignInPage() {
               <button type="submit" disabled={login.isPending}>
                 {login.isPending ? "Signing in…" : "Sign in"}
               </button>
+              <Link to="/forgot-password">Forgot your password?</Link>
             </div>
             {providers.data && providers.data.length > 0 ? (
               <ul className="providers">
