@@ -131,7 +131,7 @@ describe("web app: mail links and the board's order", () => {
     expect(problems).toEqual([]);
   });
 
-  it("reorders the board by dragging within a phase and into another, and from the keyboard", async () => {
+  it("reorders the board by dragging within a phase and into another, and from the keyboard; the lead starts and copies it", async () => {
     const assessment = await api.assessments.create.mutate({ name: "Ordering drill" });
     const recon = await api.activityGroups.create.mutate({ assessmentId: assessment.id, name: "Recon" });
     const exploit = await api.activityGroups.create.mutate({ assessmentId: assessment.id, name: "Exploitation" });
@@ -190,6 +190,29 @@ describe("web app: mail links and the board's order", () => {
     expect(await exploitation.getByRole("link").allTextContents()).toEqual(["Enumerate shares", "Spray passwords"]);
     expect(await axeProblems(page)).toEqual([]);
     await shoot(page, "board-ordered");
+
+    // The lead's settings: start the assessment with automatic alert matching, then copy it.
+    await page.getByText("Settings and copy").click();
+    const settings = page.getByRole("form", { name: "Assessment settings" });
+    await settings.getByLabel("Status").selectOption("in_progress");
+    await settings.getByLabel("Alert matching").selectOption("auto");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await settings.getByRole("status").filter({ hasText: "Saved." }).waitFor(WAIT);
+    expect(await api.assessments.get.query({ id: assessment.id })).toMatchObject({
+      status: "in_progress",
+      alertMatching: "auto",
+    });
+    await page.getByLabel("Name of the copy").fill("Ordering drill, second round");
+    await page.getByRole("button", { name: "Copy the assessment" }).click();
+    await page.getByRole("link", { name: "Ordering drill, second round" }).click();
+    await page.getByRole("heading", { name: "Ordering drill, second round", level: 1 }).waitFor(WAIT);
+    const copies = await api.assessments.list.query({ q: "second round" });
+    expect(copies.data.map((a) => a.name)).toEqual(["Ordering drill, second round"]);
+    expect(await page.getByRole("region", { name: "Recon" }).getByRole("link").allTextContents()).toEqual([
+      "Harvest banners",
+      "Scan ports",
+    ]);
+    expect(await axeProblems(page)).toEqual([]);
     await context.close();
     expect(problems).toEqual([]);
   });

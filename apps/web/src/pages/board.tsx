@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
+import { AssessmentSettings } from "../board/assessment-settings";
 import { BOARD_PAGE_SIZE } from "../board/ordering";
 import { BoardSections } from "../board/sections";
 import { Empty, ErrorMessage, Field, Loading, StatusBadge, usePageTitle } from "../components/ui";
@@ -242,6 +243,7 @@ export default function BoardPage() {
         <Link to={`/orgs/${orgId}/assessments/${a.id}/reports`}>Reports and exports</Link>
       </p>
       {a.description ? <p>{a.description}</p> : null}
+      {isLead ? <AssessmentSettings assessment={a} orgId={orgId} /> : null}
       <div className="board-layout">
         <div>
           {groups.isPending || activities.isPending ? (
