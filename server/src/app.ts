@@ -43,11 +43,12 @@ import { invitationPages } from "./modules/orgs/invitation-pages.http.js";
 import { reportRoutes } from "./modules/reports/reports.http.js";
 import { addReportRoutes } from "./modules/reports/reports.openapi.js";
 import { DOCX_BASE_PATH, docxBaseRoutes } from "./modules/templates/docx-base.http.js";
+import { addDocxBaseRoutes } from "./modules/templates/docx-base.openapi.js";
 
 export const API_VERSION = "1";
 
 // The routes mounted here that are not procedures, described for the OpenAPI document.
-const ROUTE_DOCS = [addEvidenceRoutes, addExecutionRoutes, addAlertRoutes, addReportRoutes];
+const ROUTE_DOCS = [addEvidenceRoutes, addExecutionRoutes, addAlertRoutes, addReportRoutes, addDocxBaseRoutes];
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
