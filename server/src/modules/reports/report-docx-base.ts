@@ -350,7 +350,8 @@ class Merge {
     if (marker) {
       // A marker paragraph that ends a section keeps that section's properties in an empty paragraph.
       const sectPr = inside.slice(marker.start, marker.end).match(SECT_PR)?.[0];
-      const keep = sectPr ? `<w:p><w:pPr>${sectPr}</w:pPr></w:p>` : "";
+      // A table cell must end with a paragraph, should the marker be in one and the report end with a table.
+      const keep = sectPr ? `<w:p><w:pPr>${sectPr}</w:pPr></w:p>` : body.endsWith("</w:tbl>") ? "<w:p/>" : "";
       placed = inside.slice(0, marker.start) + body + keep + inside.slice(marker.end);
     } else {
       const last = [...inside.matchAll(SECT_PR)].at(-1);

@@ -3,7 +3,8 @@
  * [Content_Types].xml and word/document.xml, whose main part is a plain document), never
  * macro-enabled (.docm: a vbaProject part or a macroEnabled content type), at most
  * DOCX_BASE_MAX_BYTES, and at most DOCX_BASE_MAX_UNZIPPED bytes once unzipped (zip bombs).
- * Only the central directory is read, plus [Content_Types].xml; nothing else is inflated here.
+ * Only the central directory is read, plus [Content_Types].xml and word/document.xml (checked to
+ * have a body); nothing else is inflated here, and nothing beyond the sizes the directory declares.
  */
 import { join } from "node:path";
 import { unzipSync } from "fflate";
@@ -41,16 +42,19 @@ export function checkDocxBase(data: Uint8Array): void {
   const names: string[] = [];
   let unzipped = 0;
   let contentTypes: Uint8Array | undefined;
+  let mainDocument: Uint8Array | undefined;
   try {
     const parts = unzipSync(data, {
       filter: (entry) => {
         names.push(entry.name);
         unzipped += entry.originalSize;
-        // Only the content types are inflated, and only when small and declared so.
-        return entry.name === "[Content_Types].xml" && entry.originalSize <= 1024 * 1024;
+        // Only the content types and the main document are inflated, within the declared caps.
+        if (entry.name === "[Content_Types].xml") return entry.originalSize <= 1024 * 1024;
+        return entry.name === "word/document.xml" && entry.originalSize <= DOCX_BASE_MAX_UNZIPPED;
       },
     });
     contentTypes = parts["[Content_Types].xml"];
+    mainDocument = parts["word/document.xml"];
   } catch {
     throw refuse("The file is not a readable Word document (.docx)");
   }
@@ -58,7 +62,7 @@ export function checkDocxBase(data: Uint8Array): void {
   if (unzipped > DOCX_BASE_MAX_UNZIPPED) {
     throw refuse(`A Word base may unzip to at most ${DOCX_BASE_MAX_UNZIPPED} bytes`, "PAYLOAD_TOO_LARGE");
   }
-  if (!names.includes("word/document.xml") || !contentTypes) {
+  if (!mainDocument || !contentTypes) {
     throw refuse("The file is not a Word document (.docx): word/document.xml or [Content_Types].xml is missing");
   }
   const types = new TextDecoder().decode(contentTypes);
@@ -67,5 +71,8 @@ export function checkDocxBase(data: Uint8Array): void {
   }
   if (!types.includes(MAIN_DOCUMENT)) {
     throw refuse("The file is not a Word document (.docx): templates (.dotx) and other kinds are not accepted");
+  }
+  if (!/<w:body[\s>]/.test(new TextDecoder().decode(mainDocument))) {
+    throw refuse("The file is not a Word document (.docx): its word/document.xml has no body");
   }
 }
