@@ -42,11 +42,13 @@ import { oidcRoutes } from "./modules/oidc/oidc.http.js";
 import { invitationPages } from "./modules/orgs/invitation-pages.http.js";
 import { reportRoutes } from "./modules/reports/reports.http.js";
 import { addReportRoutes } from "./modules/reports/reports.openapi.js";
+import { DOCX_BASE_PATH, docxBaseRoutes } from "./modules/templates/docx-base.http.js";
+import { addDocxBaseRoutes } from "./modules/templates/docx-base.openapi.js";
 
 export const API_VERSION = "1";
 
 // The routes mounted here that are not procedures, described for the OpenAPI document.
-const ROUTE_DOCS = [addEvidenceRoutes, addExecutionRoutes, addAlertRoutes, addReportRoutes];
+const ROUTE_DOCS = [addEvidenceRoutes, addExecutionRoutes, addAlertRoutes, addReportRoutes, addDocxBaseRoutes];
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
@@ -149,9 +151,10 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter, options: Ap
     );
   }
   app.use(
-    // Evidence uploads and alert pushes carry their own limits (EVIDENCE_MAX_BYTES, ALERT_INGEST_MAX_BYTES).
+    // Evidence uploads, alert pushes and Word bases carry their own limits (EVIDENCE_MAX_BYTES,
+    // ALERT_INGEST_MAX_BYTES, DOCX_BASE_MAX_BYTES).
     except(
-      [`/api/v1${EVIDENCE_UPLOAD_PATH}`, `/api/v1${ALERT_INGEST_PATH}`],
+      [`/api/v1${EVIDENCE_UPLOAD_PATH}`, `/api/v1${ALERT_INGEST_PATH}`, `/api/v1${DOCX_BASE_PATH}`],
       bodyLimit({
         maxSize: config.bodyLimitBytes,
         onError: (c) =>
@@ -250,6 +253,10 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter, options: Ap
   app.route(
     "/api/v1",
     reportRoutes((c) => contextOf(deps, c)),
+  );
+  app.route(
+    "/api/v1",
+    docxBaseRoutes((c) => contextOf(deps, c)),
   );
   app.all("/api/v1/*", procedureDoor(), (c) => rest(c));
 

@@ -14,6 +14,8 @@ export interface ReportFileRequest {
   title: string;
   markdown: string;
   images: ReportImages;
+  /** A Word base to render into (docx only; report-docx-base.ts). */
+  docxBase?: Uint8Array;
 }
 
 /** Heap of one file-writing worker, in MiB (a Word file of 2,000 activities took the process to ~1.7 GiB RSS). */

@@ -10,6 +10,7 @@ import type { Deps } from "../../context.js";
 import type { OrgCtx } from "../../identity/contexts.js";
 import type { Processor } from "../../jobs/queue.js";
 import { evidenceKey } from "../../lib/storage/object-storage.js";
+import { readDocxBase } from "../templates/docx-base.service.js";
 import { DEFAULT_REPORT_TEMPLATE } from "./default-template.js";
 import { renderLiquid, TemplateRenderError } from "./liquid-worker.js";
 import { buildReportData } from "./report-data.js";
@@ -57,14 +58,18 @@ async function requesterContext(deps: Deps, row: ReportRow): Promise<OrgCtx> {
   };
 }
 
-async function templateBody(deps: Deps, row: ReportRow): Promise<string> {
-  if (!row.templateId) return DEFAULT_REPORT_TEMPLATE;
+/** The template's body, and the bytes of its Word base when it has one (docx reports only use it). */
+async function reportTemplate(deps: Deps, row: ReportRow): Promise<{ body: string; docxBase?: Uint8Array }> {
+  if (!row.templateId) return { body: DEFAULT_REPORT_TEMPLATE };
   const template = await deps.db.prisma.reportTemplate.findFirst({
     where: { id: row.templateId, OR: [{ organizationId: row.organizationId }, { organizationId: null }] },
-    select: { body: true },
+    select: { body: true, docxBaseStorageKey: true },
   });
   if (!template) throw new ReportFailure("The report template no longer exists");
-  return template.body;
+  if (row.format !== "docx" || !template.docxBaseStorageKey) return { body: template.body };
+  const docxBase = await readDocxBase(deps, template.docxBaseStorageKey);
+  if (!docxBase) throw new ReportFailure("The Word base of the report template is missing from storage");
+  return { body: template.body, docxBase };
 }
 
 /** The bytes of report `row`. */
@@ -72,7 +77,8 @@ async function render(deps: Deps, row: ReportRow): Promise<Uint8Array> {
   const timeoutMs = deps.config.reports.renderTimeoutSeconds * 1000;
   const ctx = await requesterContext(deps, row);
   const data = await buildReportData(ctx, row.assessmentId);
-  const markdown = await renderLiquid(await templateBody(deps, row), data, timeoutMs);
+  const template = await reportTemplate(deps, row);
+  const markdown = await renderLiquid(template.body, data, timeoutMs);
   const images = await loadReportImages(ctx, data, markdown);
   const title = `${data.assessment.name} — ${data.org.name}`;
   const chromium = row.format === "pdf" ? findChromium(deps.config) : null;
@@ -80,7 +86,11 @@ async function render(deps: Deps, row: ReportRow): Promise<Uint8Array> {
     throw new ReportFailure("PDF reports need Chromium: install chromium, or set CHROMIUM_PATH");
   }
   const format = row.format === "docx" ? "docx" : "html";
-  const bytes = await writeReportFile({ format, title, markdown, images }, timeoutMs);
+  const docxBase = format === "docx" ? template.docxBase : undefined;
+  const bytes = await writeReportFile(
+    { format, title, markdown, images, ...(docxBase ? { docxBase } : {}) },
+    timeoutMs,
+  );
   if (!chromium) return bytes;
   return printPdf(chromium, new TextDecoder().decode(bytes), timeoutMs);
 }

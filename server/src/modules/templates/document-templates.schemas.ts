@@ -103,7 +103,17 @@ export const reportContentShape = {
 };
 
 export const reportTemplateSchema = z
-  .object({ ...templateBaseShape, format: reportFormatSchema, body: z.string() })
+  .object({
+    ...templateBaseShape,
+    format: reportFormatSchema,
+    body: z.string(),
+    docxBase: z
+      .object({ fileName: z.string(), sizeBytes: z.number().int(), uploadedAt: z.iso.datetime() })
+      .nullable()
+      .describe(
+        "The uploaded Word base a docx report is rendered into (PUT /templates/reports/{id}/docx-base), or null",
+      ),
+  })
   .meta({ id: "ReportTemplate" });
 
 export const reportTemplatePageSchema = pageOf(reportTemplateSchema, "ReportTemplatePage");

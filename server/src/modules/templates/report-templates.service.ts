@@ -9,6 +9,7 @@ import type {
   ReportTemplate,
   UpdateReportTemplateInput,
 } from "./document-templates.schemas.js";
+import { docxBaseStorage } from "./docx-base-file.js";
 import { toTemplateBase } from "./template-common.schemas.js";
 import {
   createTemplate,
@@ -22,10 +23,18 @@ import type { TemplateCtx } from "./template-scope.js";
 
 /** The API shape of a row. */
 export function toReportTemplate(row: ReportTemplateRow): ReportTemplate {
-  return { ...toTemplateBase(row), format: row.format, body: row.body };
+  const docxBase =
+    row.docxBaseFileName && row.docxBaseUploadedAt
+      ? {
+          fileName: row.docxBaseFileName,
+          sizeBytes: row.docxBaseSize ?? 0,
+          uploadedAt: row.docxBaseUploadedAt.toISOString(),
+        }
+      : null;
+  return { ...toTemplateBase(row), format: row.format, body: row.body, docxBase };
 }
 
-const reportTemplates = templateTable({
+export const reportTemplates = templateTable({
   kind: "report",
   what: "Report template",
   rows: (db) => db.reportTemplate,
@@ -52,7 +61,14 @@ export function updateReportTemplate(ctx: TemplateCtx, input: UpdateReportTempla
   return updateTemplate(ctx, reportTemplates, input);
 }
 
-/** Deletes a report template. */
-export function deleteReportTemplate(ctx: TemplateCtx, id: string): Promise<ReportTemplate> {
-  return deleteTemplate(ctx, reportTemplates, id);
+/** Deletes a report template, and its Word base's file if it has one. */
+export async function deleteReportTemplate(ctx: TemplateCtx, id: string): Promise<ReportTemplate> {
+  const row = await ctx.db.prisma.reportTemplate.findUnique({ where: { id }, select: { docxBaseStorageKey: true } });
+  const deleted = await deleteTemplate(ctx, reportTemplates, id);
+  if (row?.docxBaseStorageKey) {
+    await docxBaseStorage(ctx)
+      .delete(row.docxBaseStorageKey)
+      .catch(() => undefined);
+  }
+  return deleted;
 }

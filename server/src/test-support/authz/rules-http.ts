@@ -9,6 +9,7 @@ import { matrixReport } from "./report-fixture.js";
 import { alertHttpRules } from "./rules-alerts.js";
 import { freshActivity } from "./rules-assessments.js";
 import { executionHttpRules } from "./rules-executions.js";
+import { templateHttpRules } from "./rules-templates.js";
 import type { World } from "./world.js";
 
 function evidenceForm(): FormData {
@@ -153,4 +154,5 @@ export const HTTP_RULES: Record<string, HttpRule> = {
   },
   ...executionHttpRules,
   ...alertHttpRules,
+  ...templateHttpRules,
 };

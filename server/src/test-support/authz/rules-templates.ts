@@ -4,6 +4,8 @@
  * write, owners and admins delete). Every call names org A; global templates are covered by
  * the templates module's own tests.
  */
+import { Document, Packer, Paragraph } from "docx";
+import type { HttpRule } from "./http-rule.js";
 import { orgRole, type Rule } from "./ladders.js";
 import type { World } from "./world.js";
 
@@ -130,5 +132,60 @@ export const templateRules: Record<string, Rule> = {
   "kb.articles.revision": {
     expect: member,
     call: async (w) => ({ input: { id: await freshArticle(w), revision: 1 } }),
+  },
+};
+
+let matrixBase: Promise<Uint8Array> | undefined;
+
+/** A small Word base (built once), for the docx-base routes. */
+function baseForm(): Promise<FormData> {
+  matrixBase ??= Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("{{report}}")] }] })).then(
+    (buffer) => new Uint8Array(buffer),
+  );
+  return matrixBase.then((bytes) => {
+    const form = new FormData();
+    form.append("file", new File([bytes as Uint8Array<ArrayBuffer>], "matrix.docx"));
+    return form;
+  });
+}
+
+async function freshDocxReport(w: World): Promise<string> {
+  const row = await prismaOf(w).reportTemplate.create({
+    data: { organizationId: w.orgId, name: unique("Matrix Word report"), format: "docx", body: "# x" },
+  });
+  return row.id;
+}
+
+/** A docx report template of org A with a base uploaded by its owner through the route itself. */
+async function docxReportWithBase(w: World): Promise<string> {
+  const id = await freshDocxReport(w);
+  const res = await w.h.app.request(`/api/v1/templates/reports/${id}/docx-base`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${w.users.orgOwner.token}`, "x-organization-id": w.orgId },
+    body: await baseForm(),
+  });
+  if (res.status !== 200) throw new Error(`Word base upload for the matrix failed: ${res.status}`);
+  return id;
+}
+
+/** The Word base routes of report templates: members read, owners and admins write. */
+export const templateHttpRules: Record<string, HttpRule> = {
+  "PUT /api/v1/templates/reports/:id/docx-base": {
+    expect: manager,
+    request: async (w) => ({
+      path: `/api/v1/templates/reports/${await freshDocxReport(w)}/docx-base`,
+      init: { method: "PUT", body: await baseForm() },
+    }),
+  },
+  "GET /api/v1/templates/reports/:id/docx-base": {
+    expect: member,
+    request: async (w) => ({ path: `/api/v1/templates/reports/${await docxReportWithBase(w)}/docx-base` }),
+  },
+  "DELETE /api/v1/templates/reports/:id/docx-base": {
+    expect: manager,
+    request: async (w) => ({
+      path: `/api/v1/templates/reports/${await docxReportWithBase(w)}/docx-base`,
+      init: { method: "DELETE" },
+    }),
   },
 };
