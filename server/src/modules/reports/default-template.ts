@@ -2,7 +2,7 @@
  * The built-in report template, used when reports.generate names no templateId. Liquid that
  * renders markdown: cover, executive summary, the ATT&CK heatmap and outcomes chart (images
  * named chart:heatmap and chart:outcomes, drawn by report-charts.ts), one section per group
- * and activity, and an appendix of techniques. Text fields go through `md` or `cell` so a
+ * and activity, and an appendix of techniques with the knowledge-base articles linked to them. Text fields go through `md` or `cell` so a
  * title stays a title; markdown fields (descriptions, notes) are placed as markdown.
  */
 export const DEFAULT_REPORT_TEMPLATE = `# {{ assessment.name | md }}
@@ -92,4 +92,10 @@ Evaluated {{ activity.evaluation.evaluatedAt | date: "%Y-%m-%d" }}{% if activity
 | --- | --- | --- | --- | --- |
 {% for t in techniques %}| {{ t.id | cell }} | {{ t.name | cell }} | {{ t.activities }} | {{ t.preventionRate | pct }} | {{ t.detectionRate | pct }} |
 {% endfor %}
-`;
+{% for t in techniques %}{% if t.articles.size > 0 %}
+### {{ t.id }}{% if t.name %} {{ t.name | md }}{% endif %}: knowledge base
+{% for article in t.articles %}
+#### {{ article.title | md }} ({{ article.kind }})
+
+{{ article.body }}
+{% endfor %}{% endif %}{% endfor %}`;

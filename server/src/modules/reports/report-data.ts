@@ -48,6 +48,36 @@ export interface ReportActivity {
   evidence: ReportEvidence[];
 }
 
+export interface ReportArticle {
+  id: string;
+  title: string;
+  kind: string;
+  /** Markdown. */
+  body: string;
+}
+
+/** Most articles the appendix shows per technique. */
+const ARTICLES_PER_TECHNIQUE = 20;
+
+/** The organization's articles linked to any of `techniques`, grouped by technique. */
+async function articlesByTechnique(ctx: OrgCtx, techniques: string[]): Promise<Map<string, ReportArticle[]>> {
+  const byTechnique = new Map<string, ReportArticle[]>();
+  if (techniques.length === 0) return byTechnique;
+  const rows = await ctx.db.prisma.knowledgeArticle.findMany({
+    where: { organizationId: ctx.org.id, techniques: { hasSome: techniques } },
+    orderBy: [{ title: "asc" }, { id: "asc" }],
+    select: { id: true, title: true, kind: true, body: true, techniques: true },
+  });
+  for (const { techniques: linked, ...article } of rows) {
+    for (const technique of linked) {
+      const list = byTechnique.get(technique) ?? [];
+      if (list.length < ARTICLES_PER_TECHNIQUE) list.push(article);
+      byTechnique.set(technique, list);
+    }
+  }
+  return byTechnique;
+}
+
 export interface ReportData {
   org: { id: string; name: string };
   assessment: AssessmentDocument["assessment"] & { id: string };
@@ -61,6 +91,8 @@ export interface ReportData {
     preventionRate: number | null;
     detectionRate: number | null;
     score: number | null;
+    /** The organization's knowledge-base articles linked to the technique, by title. */
+    articles: ReportArticle[];
   }[];
   generatedAt: string;
   generatedBy: { name: string; email: string };
@@ -156,6 +188,10 @@ export async function buildReportData(ctx: OrgCtx, assessmentId: string): Promis
   const ungrouped = activities.filter((a) => document.activities[a.number - 1]?.group === null);
   if (ungrouped.length > 0)
     groups.push({ ref: null, name: "Other activities", description: "", activities: ungrouped });
+  const articles = await articlesByTechnique(
+    ctx,
+    statistics.techniques.map((t) => t.techniqueId),
+  );
   return {
     org: { id: ctx.org.id, name: ctx.org.name },
     assessment: { id: assessmentId, ...document.assessment },
@@ -169,6 +205,7 @@ export async function buildReportData(ctx: OrgCtx, assessmentId: string): Promis
       preventionRate: t.preventionRate,
       detectionRate: t.detectionRate,
       score: t.score,
+      articles: articles.get(t.techniqueId) ?? [],
     })),
     generatedAt: ctx.clock.now().toISOString(),
     generatedBy: { name: ctx.user.name, email: ctx.user.email },

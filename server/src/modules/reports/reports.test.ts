@@ -131,6 +131,13 @@ describe("reports", () => {
   });
 
   it("writes one self-contained HTML file with every user field escaped, downloaded over REST", async () => {
+    // A knowledge-base article linked to the activity's technique reaches the appendix.
+    await team.lead.api.kb.articles.create({
+      title: "Detecting LSASS access",
+      kind: "detection",
+      techniques: ["T1003.001"],
+      body: "Alert on **handle opens** to lsass.exe.",
+    });
     const created = await rest(h, team.lead, "POST", `/assessments/${team.assessmentId}/reports`, {
       format: "html",
     });
@@ -153,6 +160,9 @@ describe("reports", () => {
     expect(html).toContain("data:image/png;base64,");
     expect(html).toContain("@media print");
     expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).toMatch(/<h3>T1003\.001 [^<]*: knowledge base<\/h3>/);
+    expect(html).toContain("<h4>Detecting LSASS access (detection)</h4>");
+    expect(html).toContain("Alert on <strong>handle opens</strong> to lsass.exe.");
   });
 
   it("tells report.ready webhooks once the file can be downloaded", async () => {
