@@ -48,6 +48,7 @@ describe("web app", () => {
   let server: TestServer;
   let browser: Browser;
   let orgId: string;
+  let leadApi: ReturnType<typeof createAssayClient>;
   const problems: string[] = [];
   const a11y: Record<string, string[]> = {};
 
@@ -79,6 +80,8 @@ describe("web app", () => {
     });
     const inOrg = (token: string) =>
       createAssayClient({ url: server.url, token, headers: { "X-Organization-Id": org.id } });
+    leadApi = inOrg(lead.accessToken);
+    await leadApi.controls.create.mutate({ name: "Corp EDR", kind: "edr", vendor: "Acme" });
     for (const member of [red, blue]) {
       await inOrg(lead.accessToken).orgs.members.invite.mutate({ email: member.user.email });
       const [mail] = await inOrg(lead.accessToken).admin.mail.list.query({ to: member.user.email, limit: 1 });
@@ -167,7 +170,7 @@ describe("web app", () => {
     await signIn(red.page, RED);
     await red.page.getByRole("heading", { name: "Dump LSASS with procdump", level: 1 }).waitFor(WAIT);
     expect(await red.page.getByLabel("Command").isEditable()).toBe(true);
-    expect(await red.page.getByLabel("Outcome").isDisabled()).toBe(true);
+    expect(await red.page.getByLabel("Outcome", { exact: true }).isDisabled()).toBe(true);
     expect(await red.page.getByLabel("Notes").isEditable()).toBe(false);
     await red.page.getByRole("button", { name: "Start (waiting for red)" }).click();
     await red.page.getByRole("button", { name: "Hand over to blue" }).waitFor(WAIT);
@@ -194,20 +197,31 @@ describe("web app", () => {
     expect(await blue.page.getByLabel("Command").inputValue()).toBe("procdump -ma lsass.exe lsass.dmp");
     expect(await blue.page.getByLabel("Command").isEditable()).toBe(false);
     expect(await blue.page.getByLabel("Source", { exact: true }).isDisabled()).toBe(true);
-    await blue.page.getByLabel("Outcome").selectOption("prevented");
-    await blue.page.getByLabel("Detected at").fill("2025-11-04T10:02");
+    await blue.page.getByLabel("Outcome", { exact: true }).selectOption("prevented");
+    await blue.page.getByLabel("Detected at", { exact: true }).fill("2025-11-04T10:02");
     await blue.page.getByLabel("Detection source").fill("EDR");
     await blue.page.getByLabel("Alert severity").selectOption("high");
+    // Per defensive control: the EDR blocked it, under a named rule.
+    await blue.page.getByLabel("Control", { exact: true }).selectOption({ label: "Corp EDR (edr)" });
+    await blue.page.getByRole("button", { name: "Add control" }).click();
+    await blue.page.getByLabel("Outcome (Corp EDR)").selectOption("blocked");
+    await blue.page.getByLabel("Rule (Corp EDR)").fill("LSASS handle access");
     await blue.page.getByRole("button", { name: "Save blue fields" }).click();
     await blue.page.getByText("Saved").waitFor(WAIT);
+    const saved = await leadApi.activities.get.query({ id: activityUrl.split("/").pop() ?? "" });
+    expect(saved.blue.controlOutcomes).toEqual([
+      expect.objectContaining({ controlName: "Corp EDR", outcome: "blocked", ruleName: "LSASS handle access" }),
+    ]);
+    // Blue chose the overall outcome by hand: it stays "prevented", not derived from the EDR's "blocked".
+    expect(saved.blue).toMatchObject({ outcome: "prevented", outcomeSetByHand: true });
     expect(await blue.page.getByRole("button", { name: "Evaluate" }).count()).toBe(0);
     await shoot(blue.page, "activity-blue");
 
     // Red, on a fresh load, sees blue's record read-only.
     await red.page.reload();
     await red.page.getByRole("heading", { name: "Dump LSASS with procdump", level: 1 }).waitFor(WAIT);
-    expect(await red.page.getByLabel("Outcome").inputValue()).toBe("prevented");
-    expect(await red.page.getByLabel("Outcome").isDisabled()).toBe(true);
+    expect(await red.page.getByLabel("Outcome", { exact: true }).inputValue()).toBe("prevented");
+    expect(await red.page.getByLabel("Outcome", { exact: true }).isDisabled()).toBe(true);
     expect(await red.page.getByLabel("Detection source").inputValue()).toBe("EDR");
 
     // The lead evaluates; the statistics show the result.

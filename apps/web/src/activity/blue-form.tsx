@@ -1,9 +1,13 @@
-/** The blue team's side of an activity: the outcome, when and by what it was detected, the alert, notes. */
+/**
+ * The blue team's side of an activity: the outcome (by hand, or derived from the outcomes per
+ * defensive control), when and by what it was detected, the alert, notes.
+ */
 import type { RouterInputs } from "@assay/client";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldError, formErrors, useTRPC } from "../api";
 import { ErrorMessage, Field } from "../components/ui";
+import { ControlOutcomes, type ControlRow, controlOutcomesInput, rowsOf } from "./control-outcomes";
 import {
   type Activity,
   fromLocalInput,
@@ -30,17 +34,22 @@ export function BlueForm({ activity, editable }: { activity: Activity; editable:
   const [alertSeverity, setAlertSeverity] = useState<string>(blue.alertSeverity ?? "");
   const [notifiedAt, setNotifiedAt] = useState(toLocalInput(blue.notifiedAt));
   const [notes, setNotes] = useState(blue.notes);
+  const [controls, setControls] = useState<ControlRow[]>(() => rowsOf(activity));
   const save = useMutation(trpc.activities.updateBlue.mutationOptions({ onSuccess: updated }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // The outcome and detection time are sent only when blue changed them: sending the derived
+    // values back would turn them into values set by hand.
+    const controlsChanged = JSON.stringify(controls) !== JSON.stringify(rowsOf(activity));
     const input: BlueInput = {
       id: activity.id,
-      outcome: (outcome || null) as Outcome | null,
-      detectedAt: fromLocalInput(detectedAt),
+      ...(outcome === (blue.outcome ?? "") ? {} : { outcome: (outcome || null) as Outcome | null }),
+      ...(detectedAt === toLocalInput(blue.detectedAt) ? {} : { detectedAt: fromLocalInput(detectedAt) }),
       detectionSource: orNull(detectionSource),
       alertSeverity: (alertSeverity || null) as Severity | null,
       notifiedAt: fromLocalInput(notifiedAt),
       notes,
+      ...(controlsChanged ? { controlOutcomes: controlOutcomesInput(controls) } : {}),
     };
     save.mutate(input);
   };
@@ -67,8 +76,15 @@ export function BlueForm({ activity, editable }: { activity: Activity; editable:
           value={outcome}
           onChange={setOutcome}
           choices={OUTCOMES}
-          emptyLabel="Not recorded"
+          emptyLabel={blue.controlOutcomes.length > 0 ? "Follow the controls" : "Not recorded"}
         />
+        {blue.controlOutcomes.length > 0 ? (
+          <p className="muted">
+            {blue.outcomeSetByHand
+              ? "Set by hand; choose “Follow the controls” to derive it from the controls again."
+              : "Derived from the controls below (the best outcome wins)."}
+          </p>
+        ) : null}
         <div className="row">
           <DateTimeField label="Detected at" error={err("detectedAt")} value={detectedAt} onChange={setDetectedAt} />
           <Field label="Detection source" error={err("detectionSource")}>
@@ -91,6 +107,7 @@ export function BlueForm({ activity, editable }: { activity: Activity; editable:
         <Field label="Notes" error={err("notes")}>
           {(props) => <textarea {...props} rows={3} value={notes} onChange={(event) => setNotes(event.target.value)} />}
         </Field>
+        <ControlOutcomes rows={controls} onChange={setControls} error={save.error} editable={editable} />
         <SaveRow editable={editable} pending={save.isPending} saved={save.isSuccess} label="Save blue fields" />
       </fieldset>
     </form>
