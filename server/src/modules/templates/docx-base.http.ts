@@ -13,6 +13,7 @@ import type { Context } from "../../context.js";
 import { requestedOrgId } from "../../guard/chain.js";
 import { sendError } from "../../http/error-body.js";
 import { contentDisposition } from "../../http/file-response.js";
+import { MULTIPART_OVERHEAD, readUploadedFile } from "../../http/multipart-file.js";
 import { guard, signedInContext } from "../../http/route-guard.js";
 import type { AppEnv } from "../../http/types.js";
 import { AppError } from "../../lib/app-error.js";
@@ -23,27 +24,6 @@ import { type TemplateCtx, templateNotFound } from "./template-scope.js";
 
 /** The path of the Word base routes, relative to /api/v1 (app.ts exempts the upload from the global body limit). */
 export const DOCX_BASE_PATH = "/templates/reports/:id/docx-base";
-
-// Room for the multipart boundaries and part headers around the file itself.
-const MULTIPART_OVERHEAD = 64 * 1024;
-
-async function readFile(c: HonoContext<AppEnv>): Promise<File> {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the file as multipart/form-data in a field named file", "file");
-  }
-  let form: Record<string, unknown>;
-  try {
-    form = await c.req.parseBody({ all: true });
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError("BAD_REQUEST", "The multipart body could not be read", "file");
-  }
-  const file = form.file;
-  if (Array.isArray(file)) throw new AppError("VALIDATION", "Send one file per request", "file");
-  if (!(file instanceof File)) throw new AppError("VALIDATION", "A file field named file is required", "file");
-  return file;
-}
 
 /** The template context of a guarded request: the signed-in caller and the organization they named. */
 async function templateContext(c: HonoContext<AppEnv>): Promise<{ ctx: TemplateCtx; id: string }> {
@@ -70,7 +50,7 @@ export function docxBaseRoutes(contextOf: (c: HonoContext<AppEnv>) => Context): 
     }),
     async (c) => {
       const { ctx, id } = await templateContext(c);
-      const file = await readFile(c);
+      const file = await readUploadedFile(c);
       const template = await uploadDocxBase(ctx, id, file.name, new Uint8Array(await file.arrayBuffer()));
       return c.json(template, 200);
     },
