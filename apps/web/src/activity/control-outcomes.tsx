@@ -77,8 +77,8 @@ export function ControlOutcomes({
       {rows.map((row, index) => {
         const err = (field: string) => fieldError(error, `controlOutcomes.${index}.${field}`);
         return (
-          <div key={row.controlId} className="control-row" role="group" aria-label={row.controlName}>
-            <strong>{row.controlName}</strong>
+          <fieldset key={row.controlId} className="control-row">
+            <legend>{row.controlName}</legend>
             <div className="row">
               <ChoiceField
                 label={`Outcome (${row.controlName})`}
@@ -109,7 +109,7 @@ export function ControlOutcomes({
                 Remove {row.controlName}
               </button>
             ) : null}
-          </div>
+          </fieldset>
         );
       })}
       {editable ? (
