@@ -104,6 +104,20 @@ describe("executions through BullMQ, two workers and two API nodes", () => {
     }
   });
 
+  /**
+   * The status node B has recorded once the worker's "started" event is stored: output reaches
+   * subscribers straight from the worker while that event is still on its way to the database,
+   * so the first chunk can beat it by a moment (the script sleeps before it ends meanwhile).
+   */
+  async function recordedStatus(id: string): Promise<string> {
+    let status = (await b.executions.get.query({ id })).status;
+    for (let i = 0; i < 500 && status === "pending"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await b.executions.get.query({ id })).status;
+    }
+    return status;
+  }
+
   it("queues on node A, runs on a worker, and streams live to a subscriber of node B", async () => {
     const { id } = await a.executions.start.mutate({
       toolId: tools.sh,
@@ -116,8 +130,7 @@ describe("executions through BullMQ, two workers and two API nodes", () => {
         {
           async onData(event) {
             const item = ("data" in event ? event.data : event) as { kind: string; execution?: { status: string } };
-            const status =
-              item.kind === "status" ? item.execution?.status : (await b.executions.get.query({ id })).status;
+            const status = item.kind === "status" ? item.execution?.status : await recordedStatus(id);
             received.push({ kind: item.kind, ...(status ? { status } : {}) });
             if (item.kind === "status") {
               sub.unsubscribe();

@@ -45,6 +45,21 @@ describe("execution processes (in-process)", () => {
       ...(timeoutSeconds ? { timeoutSeconds } : {}),
     });
 
+  /**
+   * The execution's recorded status once the runner's "started" event is stored. Output reaches
+   * subscribers straight from the runner while that event is still on its way to the database
+   * (runners may be other machines), so the first chunk can beat it by a moment; the process is
+   * held at a gate meanwhile, so whatever is recorded here is recorded while it runs.
+   */
+  async function recordedStatus(id: string): Promise<string> {
+    let status = (await owner.api.executions.get({ id })).status;
+    for (let i = 0; i < 500 && status === "pending"; i++) {
+      await sleep(20);
+      status = (await owner.api.executions.get({ id })).status;
+    }
+    return status;
+  }
+
   it("streams output through the tRPC subscription while the process runs, then the final status", async () => {
     const second = gate();
     const { id } = await script(`echo first; ${second.wait}; echo second`);
@@ -53,7 +68,7 @@ describe("execution processes (in-process)", () => {
     for await (const event of events) {
       // Output chunks come wrapped by tracked() as [id, data].
       const item = (Array.isArray(event) ? event[1] : event) as { kind: string; execution?: { status: string } };
-      const status = item.kind === "status" ? item.execution?.status : (await owner.api.executions.get({ id })).status;
+      const status = item.kind === "status" ? item.execution?.status : await recordedStatus(id);
       seen.push({ kind: item.kind, at: Date.now(), ...(status ? { status } : {}) });
       second.open();
       if (item.kind === "status") break;
@@ -72,7 +87,7 @@ describe("execution processes (in-process)", () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const received: { id: string | null; event: string; data: string; running: boolean }[] = [];
     for await (const event of sseEvents(res.body as ReadableStream<Uint8Array>)) {
-      const running = (await owner.api.executions.get({ id })).status === "running";
+      const running = (await recordedStatus(id)) === "running";
       received.push({ ...event, running });
       rest.open();
       if (event.event === "status") break;
