@@ -1,7 +1,7 @@
 /** Your signed-in devices: each session with its device and address; revoke one, or all the others. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formErrors, problemsOf, useTRPC } from "../api";
-import { ErrorMessage, formatDate, Loading } from "../components/ui";
+import { ErrorMessage, formatDate, Loading, RevokeSessionButton } from "../components/ui";
 
 /** The signed-in devices panel. */
 export function Sessions() {
@@ -44,15 +44,11 @@ export function Sessions() {
                 <td>{formatDate(s.lastUsedAt)}</td>
                 <td>
                   {s.current ? null : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate({ id: s.id })}
-                      aria-label={`Revoke the session of ${s.device}, signed in ${formatDate(s.createdAt)}`}
-                    >
-                      Revoke
-                    </button>
+                    <RevokeSessionButton
+                      session={s}
+                      pending={revoke.isPending}
+                      onRevoke={() => revoke.mutate({ id: s.id })}
+                    />
                   )}
                 </td>
               </tr>

@@ -123,3 +123,53 @@ export function Pager({
     </nav>
   );
 }
+
+/** The Revoke button of one signed-in session, named after its device and sign-in time for screen readers. */
+export function RevokeSessionButton({
+  session,
+  pending,
+  onRevoke,
+}: {
+  session: { device: string; createdAt: string };
+  pending: boolean;
+  onRevoke(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className="secondary"
+      disabled={pending}
+      onClick={onRevoke}
+      aria-label={`Revoke the session of ${session.device}, signed in ${formatDate(session.createdAt)}`}
+    >
+      Revoke
+    </button>
+  );
+}
+
+/** The account's email address (the sign-in name browsers and password managers fill in). */
+export function EmailField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange(value: string): void;
+  error: string | undefined;
+}) {
+  return (
+    <Field label="Email" error={error}>
+      {(props) => (
+        <input
+          {...props}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          required
+        />
+      )}
+    </Field>
+  );
+}

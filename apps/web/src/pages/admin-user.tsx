@@ -7,7 +7,17 @@ import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { AccountBadges, ActiveToggle, type AdminUser, ROLES, type Role } from "../admin/account";
 import { fieldError, formErrors, problemsOf, useTRPC } from "../api";
-import { Empty, ErrorMessage, Field, formatDate, Loading, Pager, StatusBadge, usePageTitle } from "../components/ui";
+import {
+  Empty,
+  ErrorMessage,
+  Field,
+  formatDate,
+  Loading,
+  Pager,
+  RevokeSessionButton,
+  StatusBadge,
+  usePageTitle,
+} from "../components/ui";
 
 function RoleForm({ user }: { user: AdminUser }) {
   const trpc = useTRPC();
@@ -127,15 +137,11 @@ function UserSessions({ user }: { user: AdminUser }) {
                     </td>
                     <td>
                       {ended || s.current ? null : (
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={revoke.isPending}
-                          onClick={() => revoke.mutate({ id: s.id })}
-                          aria-label={`Revoke the session of ${s.device}, signed in ${formatDate(s.createdAt)}`}
-                        >
-                          Revoke
-                        </button>
+                        <RevokeSessionButton
+                          session={s}
+                          pending={revoke.isPending}
+                          onRevoke={() => revoke.mutate({ id: s.id })}
+                        />
                       )}
                     </td>
                   </tr>

@@ -7,7 +7,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { fieldError, formErrors, useTRPC } from "../api";
-import { ErrorMessage, Field, usePageTitle } from "../components/ui";
+import { EmailField, ErrorMessage, usePageTitle } from "../components/ui";
 
 export default function ForgotPasswordPage() {
   usePageTitle("Forgot your password?");
@@ -31,19 +31,7 @@ export default function ForgotPasswordPage() {
           <form onSubmit={submit} noValidate>
             <p>Type the email address of your account; we mail you a link to choose a new password.</p>
             <ErrorMessage messages={formErrors(request.error, ["email"])} />
-            <Field label="Email" error={fieldError(request.error, "email")}>
-              {(props) => (
-                <input
-                  {...props}
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                  required
-                />
-              )}
-            </Field>
+            <EmailField value={email} onChange={setEmail} error={fieldError(request.error, "email")} />
             <div className="actions">
               <button type="submit" disabled={request.isPending}>
                 {request.isPending ? "Sending…" : "Mail me a reset link"}

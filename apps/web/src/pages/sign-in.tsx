@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { fieldError, formErrors, useTRPC } from "../api";
-import { ErrorMessage, Field, usePageTitle } from "../components/ui";
+import { EmailField, ErrorMessage, Field, usePageTitle } from "../components/ui";
 import { acceptTokens, useSession } from "../session";
 
 type LoginResult = RouterOutputs["auth"]["login"];
@@ -125,19 +125,7 @@ export function SignInPage() {
             ) : null}
             <ErrorMessage messages={formErrors(exchange.error, [])} />
             <ErrorMessage messages={formErrors(login.error, ["email", "password"])} />
-            <Field label="Email" error={fieldError(login.error, "email")}>
-              {(props) => (
-                <input
-                  {...props}
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                  required
-                />
-              )}
-            </Field>
+            <EmailField value={email} onChange={setEmail} error={fieldError(login.error, "email")} />
             <Field label="Password" error={fieldError(login.error, "password")}>
               {(props) => (
                 <input
