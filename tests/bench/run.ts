@@ -39,6 +39,11 @@ const ALWAYS_PROFILE = args.includes("--profile");
 // `--only ingest`: just alert ingestion (7), written to latest-ingest.json;
 // `--only reports`: just report generation (8), written to latest-reports.json.
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+// `--only read|write|storm|scale|cold`: one scenario of the main run (1+5, 2, 3, 4 without the cold
+// start, the cold start), on the main run's data, written to latest-<name>.json instead of latest.json.
+const MAIN_PARTS = ["read", "write", "storm", "scale", "cold"] as const;
+const PART = (MAIN_PARTS as readonly string[]).includes(ONLY ?? "") ? ONLY : undefined;
+const runs = (part: (typeof MAIN_PARTS)[number]) => PART === undefined || PART === part;
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 const ADMIN = { email: "bench-admin@example.com", password: "bench admin password 2024" };
 const STORM_USER = { email: "bench-storm@example.com", password: "bench storm password 2024", name: "Storm" };
@@ -643,246 +648,260 @@ async function main() {
     const arms = readArms(ctx);
 
     // --- 1. Read path vs the limit (+ 5. memory after warm-up / after the scenario).
-    log("scenario 1: read path (tRPC, REST, bare) at 64 connections");
-    for (const file of Object.values(arms)) await measure(ctx, file, TIMING.warmupSeconds);
-    const rssAfterWarmup = await settledRss(server);
-    const read = await interleave(ctx, arms, { ...TIMING, warmupSeconds: 1 });
-    const rssAfterRead = await settledRss(server);
-    const bare = read.bare as ArmSummary;
-    const ratio = (arm: string, key: "rps" | "cpuUsPerRequest") =>
-      (read[arm] as ArmSummary)[key].median / bare[key].median;
-    const readResult = {
-      connections: CONNECTIONS,
-      assessments: org.readAssessmentIds.length,
-      pageSize: 20,
-      arms: read,
-      trpcRatio: round(ratio("trpc", "rps"), 3),
-      restRatio: round(ratio("rest", "rps"), 3),
-      trpcCpuRatio: round(ratio("trpc", "cpuUsPerRequest"), 3),
-      restCpuRatio: round(ratio("rest", "cpuUsPerRequest"), 3),
-    };
-    results.read = readResult;
-    check("1 read", "tRPC req/s / bare req/s", readResult.trpcRatio, "x", ">=", 0.7);
-    check("1 read", "REST req/s / bare req/s", readResult.restRatio, "x", ">=", 0.65);
-    check("1 read", "tRPC CPU/req / bare CPU/req", readResult.trpcCpuRatio, "x", "<=", 2.5);
-    check("1 read", "REST CPU/req / bare CPU/req", readResult.restCpuRatio, "x", "<=", 2.5);
-    const readErrors = Object.values(read).reduce((n, a) => n + a.errors, 0);
-    check("1 read", "errors (non-2xx, socket)", readErrors, "", "<=", 0);
+    if (runs("read")) {
+      log("scenario 1: read path (tRPC, REST, bare) at 64 connections");
+      for (const file of Object.values(arms)) await measure(ctx, file, TIMING.warmupSeconds);
+      const rssAfterWarmup = await settledRss(server);
+      const read = await interleave(ctx, arms, { ...TIMING, warmupSeconds: 1 });
+      const rssAfterRead = await settledRss(server);
+      const bare = read.bare as ArmSummary;
+      const ratio = (arm: string, key: "rps" | "cpuUsPerRequest") =>
+        (read[arm] as ArmSummary)[key].median / bare[key].median;
+      const readResult = {
+        connections: CONNECTIONS,
+        assessments: org.readAssessmentIds.length,
+        pageSize: 20,
+        arms: read,
+        trpcRatio: round(ratio("trpc", "rps"), 3),
+        restRatio: round(ratio("rest", "rps"), 3),
+        trpcCpuRatio: round(ratio("trpc", "cpuUsPerRequest"), 3),
+        restCpuRatio: round(ratio("rest", "cpuUsPerRequest"), 3),
+      };
+      results.read = readResult;
+      check("1 read", "tRPC req/s / bare req/s", readResult.trpcRatio, "x", ">=", 0.7);
+      check("1 read", "REST req/s / bare req/s", readResult.restRatio, "x", ">=", 0.65);
+      check("1 read", "tRPC CPU/req / bare CPU/req", readResult.trpcCpuRatio, "x", "<=", 2.5);
+      check("1 read", "REST CPU/req / bare CPU/req", readResult.restCpuRatio, "x", "<=", 2.5);
+      const readErrors = Object.values(read).reduce((n, a) => n + a.errors, 0);
+      check("1 read", "errors (non-2xx, socket)", readErrors, "", "<=", 0);
 
-    // --- 5. Memory: two repeated runs of the read path.
-    log("scenario 5: memory across two repeated read runs");
-    await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
-    const rssRun1 = await settledRss(server);
-    await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
-    const rssRun2 = await settledRss(server);
-    const growth = rssRun2 / rssRun1 - 1;
-    const mib = (b: number) => round(b / 1024 / 1024, 1);
-    results.memory = {
-      rssAfterWarmupMiB: mib(rssAfterWarmup),
-      rssAfterScenario1MiB: mib(rssAfterRead),
-      rssAfterRepeat1MiB: mib(rssRun1),
-      rssAfterRepeat2MiB: mib(rssRun2),
-      growthPercent: round(growth * 100, 1),
-    };
-    check("5 memory", "RSS growth between repeated runs", growth * 100, "%", "<=", 10);
+      // --- 5. Memory: two repeated runs of the read path.
+      log("scenario 5: memory across two repeated read runs");
+      await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
+      const rssRun1 = await settledRss(server);
+      await measure(ctx, arms.trpc as string, TIMING.memorySeconds);
+      const rssRun2 = await settledRss(server);
+      const growth = rssRun2 / rssRun1 - 1;
+      const mib = (b: number) => round(b / 1024 / 1024, 1);
+      results.memory = {
+        rssAfterWarmupMiB: mib(rssAfterWarmup),
+        rssAfterScenario1MiB: mib(rssAfterRead),
+        rssAfterRepeat1MiB: mib(rssRun1),
+        rssAfterRepeat2MiB: mib(rssRun2),
+        growthPercent: round(growth * 100, 1),
+      };
+      check("5 memory", "RSS growth between repeated runs", growth * 100, "%", "<=", 10);
+    }
 
     // --- 3. Login storm: p99 of the tRPC read path alone vs with 20 logins/s.
-    log(`scenario 3: tRPC read p99 alone vs with ${STORM_RATE} logins/s`);
-    const alone: ArmRun[] = [];
-    const storm: ArmRun[] = [];
-    const storms: StormResult[] = [];
-    for (let r = 0; r < TIMING.rounds; r++) {
-      const runAlone = async () => {
-        const { wrk: _w, ...run } = await measure(ctx, arms.trpc as string, TIMING.seconds);
-        alone.push(run);
-        log(`  round ${r + 1} alone   p99 ${run.p99Ms.toFixed(1)} ms, ${run.rps.toFixed(0)} req/s`);
-      };
-      const runStorm = async () => {
-        let result: StormResult | undefined;
-        const { wrk: _w, ...run } = await measure(ctx, arms.trpc as string, TIMING.seconds, CONNECTIONS, async () => {
-          result = await loginStorm(server?.url ?? "", TIMING.seconds);
-        });
-        storm.push(run);
-        if (result) storms.push(result);
-        log(
-          `  round ${r + 1} storm   p99 ${run.p99Ms.toFixed(1)} ms, ${run.rps.toFixed(0)} req/s; logins ${JSON.stringify(result?.statuses)} at ${result?.perSecond.toFixed(1)}/s, login p99 ${result?.p99Ms.toFixed(0)} ms`,
-        );
-      };
-      if (r % 2 === 0) {
-        await runAlone();
-        await runStorm();
-      } else {
-        await runStorm();
-        await runAlone();
+    if (runs("storm")) {
+      log(`scenario 3: tRPC read p99 alone vs with ${STORM_RATE} logins/s`);
+      const alone: ArmRun[] = [];
+      const storm: ArmRun[] = [];
+      const storms: StormResult[] = [];
+      for (let r = 0; r < TIMING.rounds; r++) {
+        const runAlone = async () => {
+          const { wrk: _w, ...run } = await measure(ctx, arms.trpc as string, TIMING.seconds);
+          alone.push(run);
+          log(`  round ${r + 1} alone   p99 ${run.p99Ms.toFixed(1)} ms, ${run.rps.toFixed(0)} req/s`);
+        };
+        const runStorm = async () => {
+          let result: StormResult | undefined;
+          const { wrk: _w, ...run } = await measure(ctx, arms.trpc as string, TIMING.seconds, CONNECTIONS, async () => {
+            result = await loginStorm(server?.url ?? "", TIMING.seconds);
+          });
+          storm.push(run);
+          if (result) storms.push(result);
+          log(
+            `  round ${r + 1} storm   p99 ${run.p99Ms.toFixed(1)} ms, ${run.rps.toFixed(0)} req/s; logins ${JSON.stringify(result?.statuses)} at ${result?.perSecond.toFixed(1)}/s, login p99 ${result?.p99Ms.toFixed(0)} ms`,
+          );
+        };
+        if (r % 2 === 0) {
+          await runAlone();
+          await runStorm();
+        } else {
+          await runStorm();
+          await runAlone();
+        }
       }
+      const aloneS = summarise(alone);
+      const stormS = summarise(storm);
+      const stormRatio = stormS.p99Ms.median / aloneS.p99Ms.median;
+      const loginFailures = storms.reduce(
+        (n, s) => n + Object.entries(s.statuses).reduce((m, [code, c]) => m + (code === "200" ? 0 : c), 0),
+        0,
+      );
+      results.loginStorm = {
+        rate: STORM_RATE,
+        arms: { alone: aloneS, storm: stormS },
+        logins: storms,
+        p99Ratio: round(stormRatio, 3),
+        stormRatio: round(stormRatio, 3),
+      };
+      check("3 login storm", "read p99 with storm / alone", stormRatio, "x", "<", 2);
+      check("3 login storm", "failed logins during the storm", loginFailures, "", "<=", 0);
     }
-    const aloneS = summarise(alone);
-    const stormS = summarise(storm);
-    const stormRatio = stormS.p99Ms.median / aloneS.p99Ms.median;
-    const loginFailures = storms.reduce(
-      (n, s) => n + Object.entries(s.statuses).reduce((m, [code, c]) => m + (code === "200" ? 0 : c), 0),
-      0,
-    );
-    results.loginStorm = {
-      rate: STORM_RATE,
-      arms: { alone: aloneS, storm: stormS },
-      logins: storms,
-      p99Ratio: round(stormRatio, 3),
-      stormRatio: round(stormRatio, 3),
-    };
-    check("3 login storm", "read p99 with storm / alone", stormRatio, "x", "<", 2);
-    check("3 login storm", "failed logins during the storm", loginFailures, "", "<=", 0);
 
     // --- 4. Scale: page 1 vs page 500, statistics, search.
-    log("scenario 4: scale (page 1 vs page 500 of 10,000; statistics; mitre.search)");
-    const big = org.bigAssessmentId;
-    const pageFile = (page: number) =>
-      writeRequestFile(join(workDir, `page-${page}.tsv`), [
-        {
-          method: "GET",
-          path: `/trpc/activities.list?input=${trpcInput({ assessmentId: big, page, pageSize: 20 })}`,
-        },
-      ]);
-    const pages = await interleave(
-      ctx,
-      { page1: pageFile(1), page500: pageFile(500) },
-      { seconds: TIMING.pageSeconds, rounds: TIMING.rounds, warmupSeconds: 1, connections: 8 },
-    );
-    const pageRatio = (pages.page500 as ArmSummary).p50Ms.median / (pages.page1 as ArmSummary).p50Ms.median;
-    const headers = { authorization: `Bearer ${token}`, "x-organization-id": org.orgId };
-    const statsUrl = `${server.url}/trpc/statistics.assessment?input=${trpcInput({ assessmentId: big })}`;
-    const probe = await timedCalls(statsUrl, headers, 1);
-    let statistics: Record<string, unknown>;
-    if (probe.last.status === 200) {
-      await timedCalls(statsUrl, headers, 3);
-      const timed = await timedCalls(statsUrl, headers, QUICK ? 5 : 20);
-      const s = spread(timed.times);
-      statistics = { available: true, activities: PLAN.bigActivities, ms: s, calls: timed.times.length };
-      check("4 scale", "statistics.assessment over 10k activities (median)", s.median, " ms", "<", 100);
-    } else {
-      statistics = {
-        available: false,
-        note: "not available: statistics.assessment is not registered (or refused the input)",
-        status: probe.last.status,
-        answer: probe.last.body.slice(0, 300),
-      };
-      check("4 scale", "statistics.assessment over 10k activities", null, " ms", "<", 100, "not available");
+    const scale: Record<string, unknown> = { activitiesInOrganization: activities };
+    if (runs("scale")) {
+      log("scenario 4: scale (page 1 vs page 500 of 10,000; statistics; mitre.search)");
+      const big = org.bigAssessmentId;
+      const pageFile = (page: number) =>
+        writeRequestFile(join(workDir, `page-${page}.tsv`), [
+          {
+            method: "GET",
+            path: `/trpc/activities.list?input=${trpcInput({ assessmentId: big, page, pageSize: 20 })}`,
+          },
+        ]);
+      const pages = await interleave(
+        ctx,
+        { page1: pageFile(1), page500: pageFile(500) },
+        { seconds: TIMING.pageSeconds, rounds: TIMING.rounds, warmupSeconds: 1, connections: 8 },
+      );
+      const pageRatio = (pages.page500 as ArmSummary).p50Ms.median / (pages.page1 as ArmSummary).p50Ms.median;
+      const headers = { authorization: `Bearer ${token}`, "x-organization-id": org.orgId };
+      const statsUrl = `${server.url}/trpc/statistics.assessment?input=${trpcInput({ assessmentId: big })}`;
+      const probe = await timedCalls(statsUrl, headers, 1);
+      let statistics: Record<string, unknown>;
+      if (probe.last.status === 200) {
+        await timedCalls(statsUrl, headers, 3);
+        const timed = await timedCalls(statsUrl, headers, QUICK ? 5 : 20);
+        const s = spread(timed.times);
+        statistics = { available: true, activities: PLAN.bigActivities, ms: s, calls: timed.times.length };
+        check("4 scale", "statistics.assessment over 10k activities (median)", s.median, " ms", "<", 100);
+      } else {
+        statistics = {
+          available: false,
+          note: "not available: statistics.assessment is not registered (or refused the input)",
+          status: probe.last.status,
+          answer: probe.last.body.slice(0, 300),
+        };
+        check("4 scale", "statistics.assessment over 10k activities", null, " ms", "<", 100, "not available");
+      }
+      check("4 scale", "page 500 p50 / page 1 p50", pageRatio, "x", "<=", 2);
+      const search = await timeSearches(server.url, headers, QUICK ? 3 : 10);
+      check(
+        "4 scale",
+        "mitre.search over the full ATT&CK set (median)",
+        search.available ? search.ms.median : null,
+        " ms",
+        "<",
+        10,
+        search.available ? undefined : "not available",
+      );
+      Object.assign(scale, {
+        pages: { connections: 8, arms: pages, page500Ratio: round(pageRatio, 3) },
+        statistics,
+        search,
+      });
     }
-    check("4 scale", "page 500 p50 / page 1 p50", pageRatio, "x", "<=", 2);
-    const search = await timeSearches(server.url, headers, QUICK ? 3 : 10);
-    check(
-      "4 scale",
-      "mitre.search over the full ATT&CK set (median)",
-      search.available ? search.ms.median : null,
-      " ms",
-      "<",
-      10,
-      search.available ? undefined : "not available",
-    );
-    const scale: Record<string, unknown> = {
-      activitiesInOrganization: activities,
-      pages: { connections: 8, arms: pages, page500Ratio: round(pageRatio, 3) },
-      statistics,
-      search,
-    };
     results.scale = scale;
 
     // --- 2. Write path (last: it adds rows).
-    log("scenario 2: write path (create via tRPC, REST, bare INSERT)");
-    const writes = await interleave(ctx, writeArms(ctx), { ...TIMING, warmupSeconds: TIMING.warmupSeconds / 2 });
-    const wBare = writes.bare as ArmSummary;
-    results.write = {
-      connections: CONNECTIONS,
-      assessments: org.writeAssessmentIds.length,
-      arms: writes,
-      trpcRatio: round((writes.trpc as ArmSummary).rps.median / wBare.rps.median, 3),
-      restRatio: round((writes.rest as ArmSummary).rps.median / wBare.rps.median, 3),
-      trpcCpuRatio: round((writes.trpc as ArmSummary).cpuUsPerRequest.median / wBare.cpuUsPerRequest.median, 3),
-      restCpuRatio: round((writes.rest as ArmSummary).cpuUsPerRequest.median / wBare.cpuUsPerRequest.median, 3),
-    };
-    const writeErrors = Object.values(writes).reduce((n, a) => n + a.errors, 0);
-    check("2 write", "errors (non-2xx, socket)", writeErrors, "", "<=", 0);
+    if (runs("write")) {
+      log("scenario 2: write path (create via tRPC, REST, bare INSERT)");
+      const writes = await interleave(ctx, writeArms(ctx), { ...TIMING, warmupSeconds: TIMING.warmupSeconds / 2 });
+      const wBare = writes.bare as ArmSummary;
+      results.write = {
+        connections: CONNECTIONS,
+        assessments: org.writeAssessmentIds.length,
+        arms: writes,
+        trpcRatio: round((writes.trpc as ArmSummary).rps.median / wBare.rps.median, 3),
+        restRatio: round((writes.rest as ArmSummary).rps.median / wBare.rps.median, 3),
+        trpcCpuRatio: round((writes.trpc as ArmSummary).cpuUsPerRequest.median / wBare.cpuUsPerRequest.median, 3),
+        restCpuRatio: round((writes.rest as ArmSummary).cpuUsPerRequest.median / wBare.cpuUsPerRequest.median, 3),
+      };
+      const writeErrors = Object.values(writes).reduce((n, a) => n + a.errors, 0);
+      check("2 write", "errors (non-2xx, socket)", writeErrors, "", "<=", 0);
+    }
     await server.stop();
     server = undefined;
 
     // --- Profile of scenario 1 when a read target is missed (or when asked).
     const readMissed = targets.some((x) => x.scenario === "1 read" && x.met === false);
-    if (ALWAYS_PROFILE || (readMissed && !QUICK)) {
+    if (runs("read") && (ALWAYS_PROFILE || (readMissed && !QUICK))) {
       log("profiling scenario 1 (node --cpu-prof), one server per arm");
       results.profile = await profileReadPath({ ...ctx }, store, arms);
     }
 
     // --- 4. Imports and cold start, with no server running.
-    log("scenario 4: ATT&CK and Atomic Red Team imports on a fresh database");
-    const scratch = await store.scratch();
-    let imports: ImportTimings;
-    try {
-      imports = await timeImports(scratch.target);
-    } finally {
-      await scratch.drop();
+    if (runs("scale")) {
+      log("scenario 4: ATT&CK and Atomic Red Team imports on a fresh database");
+      const scratch = await store.scratch();
+      let imports: ImportTimings;
+      try {
+        imports = await timeImports(scratch.target);
+      } finally {
+        await scratch.drop();
+      }
+      scale.imports = imports;
+      check(
+        "4 scale",
+        "ATT&CK import of the committed bundle (parse + import)",
+        imports.attack.firstMs,
+        " ms",
+        "<",
+        5000,
+      );
+      check(
+        "4 scale",
+        `Atomic Red Team import (${imports.atomics.files} files)`,
+        imports.atomics.firstMs,
+        " ms",
+        "<",
+        5000,
+      );
     }
-    scale.imports = imports;
-    check(
-      "4 scale",
-      "ATT&CK import of the committed bundle (parse + import)",
-      imports.attack.firstMs,
-      " ms",
-      "<",
-      5000,
-    );
-    check(
-      "4 scale",
-      `Atomic Red Team import (${imports.atomics.files} files)`,
-      imports.atomics.firstMs,
-      " ms",
-      "<",
-      5000,
-    );
 
-    log("scenario 4: embedded cold start to the first 200 on /health/ready");
-    // On the embedded store: the bench's own folder (100k activities); otherwise a fresh folder.
-    let coldDir = store.dataDir;
-    const coldEnv = { ...serverEnv(store), DATABASE_URL: "" };
-    let freshInstallMs: number | undefined;
-    if (store.kind !== "embedded") {
-      coldDir = join(workDir, "cold");
-      const first = await startBenchServer({ env: { ...coldEnv, DATA_DIR: coldDir } });
-      freshInstallMs = first.readyMs;
-      await first.stop();
+    if (runs("cold")) {
+      log("scenario 4: embedded cold start to the first 200 on /health/ready");
+      // On the embedded store: the bench's own folder (100k activities); otherwise a fresh folder.
+      let coldDir = store.dataDir;
+      const coldEnv = { ...serverEnv(store), DATABASE_URL: "" };
+      let freshInstallMs: number | undefined;
+      if (store.kind !== "embedded") {
+        coldDir = join(workDir, "cold");
+        const first = await startBenchServer({ env: { ...coldEnv, DATA_DIR: coldDir } });
+        freshInstallMs = first.readyMs;
+        await first.stop();
+      }
+      const colds: number[] = [];
+      for (let i = 0; i < TIMING.coldStarts; i++) {
+        const s = await startBenchServer({ env: { ...coldEnv, DATA_DIR: coldDir } });
+        colds.push(s.readyMs);
+        await s.stop();
+      }
+      const cold = spread(colds);
+      scale.coldStart = {
+        database: "embedded",
+        dataDir: store.kind === "embedded" ? "bench data (seeded)" : "fresh install",
+        ms: cold,
+        runs: colds.map((c) => round(c)),
+        firstStartMs: round(store.kind === "embedded" ? firstStartMs : (freshInstallMs ?? Number.NaN)),
+        benchRestartMs: round(restartMs),
+      };
+      check("4 scale", "embedded cold start to first 200 /health/ready (median)", cold.median, " ms", "<", 3000);
     }
-    const colds: number[] = [];
-    for (let i = 0; i < TIMING.coldStarts; i++) {
-      const s = await startBenchServer({ env: { ...coldEnv, DATA_DIR: coldDir } });
-      colds.push(s.readyMs);
-      await s.stop();
-    }
-    const cold = spread(colds);
-    scale.coldStart = {
-      database: "embedded",
-      dataDir: store.kind === "embedded" ? "bench data (seeded)" : "fresh install",
-      ms: cold,
-      runs: colds.map((c) => round(c)),
-      firstStartMs: round(store.kind === "embedded" ? firstStartMs : (freshInstallMs ?? Number.NaN)),
-      benchRestartMs: round(restartMs),
-    };
-    check("4 scale", "embedded cold start to first 200 /health/ready (median)", cold.median, " ms", "<", 3000);
   } finally {
     await server?.stop();
     await store.drop().catch((error: Error) => log(`could not drop the bench database: ${error.message}`));
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  // --- 6. The execution engine (its own servers, workers and Redis keys).
-  log("scenario 6: executions");
-  results.executions = await benchExecutions({ quick: QUICK, log, check });
+  if (PART === undefined) {
+    // --- 6. The execution engine (its own servers, workers and Redis keys).
+    log("scenario 6: executions");
+    results.executions = await benchExecutions({ quick: QUICK, log, check });
 
-  // --- 7. Alert ingestion (its own server and database).
-  log("scenario 7: alert ingestion");
-  results.ingest = (await ingestSection()).result;
+    // --- 7. Alert ingestion (its own server and database).
+    log("scenario 7: alert ingestion");
+    results.ingest = (await ingestSection()).result;
 
-  // --- 8. Report generation (its own server and database).
-  log("scenario 8: reports");
-  results.reports = (await reportsSection()).result;
+    // --- 8. Report generation (its own server and database).
+    log("scenario 8: reports");
+    results.reports = (await reportsSection()).result;
+  }
 
   // ---------------------------------------------------------------------------------------------
   const output = {
@@ -907,24 +926,28 @@ async function main() {
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const json = `${JSON.stringify(output, null, 2)}\n`;
-  writeFileSync(join(RESULTS_DIR, "latest.json"), json);
-  // Also kept per database and length, so a run on one does not hide the last run on the other.
-  writeFileSync(join(RESULTS_DIR, `latest-${store.kind}${QUICK ? "-quick" : ""}.json`), json);
+  if (PART) {
+    writeFileSync(join(RESULTS_DIR, `latest-${PART}.json`), json);
+  } else {
+    writeFileSync(join(RESULTS_DIR, "latest.json"), json);
+    // Also kept per database and length, so a run on one does not hide the last run on the other.
+    writeFileSync(join(RESULTS_DIR, `latest-${store.kind}${QUICK ? "-quick" : ""}.json`), json);
+  }
 
-  const read = results.read as { arms: Record<string, ArmSummary> };
-  printArms("1. Read path: list of 20 activities (64 connections, spread over assessments)", read.arms);
-  printArms("2. Write path: create one activity", (results.write as { arms: Record<string, ArmSummary> }).arms);
-  printArms(
-    `3. Login storm: tRPC read alone vs with ${STORM_RATE} logins/s`,
-    (results.loginStorm as { arms: Record<string, ArmSummary> }).arms,
-  );
-  printArms(
-    "4. Scale: page 1 vs page 500 of a 10,000-activity assessment (8 connections)",
-    (results.scale as { pages: { arms: Record<string, ArmSummary> } }).pages.arms,
-  );
-  printExecutions(results.executions as Awaited<ReturnType<typeof benchExecutions>>);
-  printIngest(results.ingest as Awaited<ReturnType<typeof benchIngest>>);
-  printReports(results.reports as Awaited<ReturnType<typeof benchReports>>);
+  const armsOf = (result: unknown) => (result as { arms: Record<string, ArmSummary> } | undefined)?.arms;
+  const sections: [string, Record<string, ArmSummary> | undefined][] = [
+    ["1. Read path: list of 20 activities (64 connections, spread over assessments)", armsOf(results.read)],
+    ["2. Write path: create one activity", armsOf(results.write)],
+    [`3. Login storm: tRPC read alone vs with ${STORM_RATE} logins/s`, armsOf(results.loginStorm)],
+    [
+      "4. Scale: page 1 vs page 500 of a 10,000-activity assessment (8 connections)",
+      armsOf((results.scale as { pages?: unknown } | undefined)?.pages),
+    ],
+  ];
+  for (const [title, arms] of sections) if (arms) printArms(title, arms);
+  if (results.executions) printExecutions(results.executions as Awaited<ReturnType<typeof benchExecutions>>);
+  if (results.ingest) printIngest(results.ingest as Awaited<ReturnType<typeof benchIngest>>);
+  if (results.reports) printReports(results.reports as Awaited<ReturnType<typeof benchReports>>);
   const profile = results.profile as Record<string, ProfileSummary> | undefined;
   if (profile) {
     console.log("\nCPU profile of scenario 1 (self time, share of busy time)");
@@ -948,7 +971,7 @@ async function main() {
   }
   const missed = targets.filter((x) => x.met === false).length;
   console.log(
-    `\n${missed === 0 ? "all targets met" : `${missed} target(s) MISSED`}; results in tests/bench/results/latest.json (${output.durationSeconds} s)`,
+    `\n${missed === 0 ? "all targets met" : `${missed} target(s) MISSED`}; results in tests/bench/results/latest${PART ? `-${PART}` : ""}.json (${output.durationSeconds} s)`,
   );
 }
 
