@@ -20,6 +20,8 @@ export interface WrkResult {
   p90Us: number;
   p99Us: number;
   maxUs: number;
+  /** Answered requests that took over 2 s (wrk's own timeouts, at 10 s, are counted apart). */
+  over2s: number;
 }
 
 export interface RequestLine {
