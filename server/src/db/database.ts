@@ -18,8 +18,14 @@ export interface Database {
   readonly kind: DatabaseKind;
   readonly factory: PatchedPGliteFactory | PatchedPgFactory;
   readonly prisma: PrismaClient;
-  /** Raw SQL outside Prisma (health checks, locks, the migration fast path). */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Raw SQL outside Prisma (health checks, locks, the migration fast path, hot paths). With a
+   * `name`, PostgreSQL prepares the statement once per pooled connection and then runs it
+   * without parsing or (once it settles on a generic plan) planning it again: for a large
+   * statement planning costs more than running it. PGlite has no named statements; the name is
+   * ignored there.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /**
    * An adapter factory for the schema engine over ONE connection: the engine takes a
    * session-level advisory lock and must release it on the same connection, which a pool
@@ -29,6 +35,11 @@ export interface Database {
   /** Runs `work` while holding a database-wide advisory lock. */
   withAdvisoryLock<T>(key: number, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /** A name unique to this SQL text (one text per name: pg refuses a name reused for another). */
+  name?: string;
 }
 
 export interface PostgresOptions {
@@ -59,8 +70,9 @@ export function openPostgres(options: PostgresOptions): Database {
     kind: "postgresql",
     factory,
     prisma,
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await pool.query(sql, params)).rows as T[];
+    async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
+      const { name } = options;
+      return (await (name ? pool.query({ name, text: sql, values: params }) : pool.query(sql, params))).rows as T[];
     },
     openMigrationFactory() {
       const single = new pg.Pool({

@@ -69,6 +69,11 @@ export function assessmentCan(role: AssessmentRole, permission: AssessmentPermis
   return (ASSESSMENT_PERMISSIONS[role] as readonly string[]).includes(permission);
 }
 
+/** The assessment roles that grant `permission` (for checks made inside a SQL statement). */
+export function rolesGranting(permission: AssessmentPermission): AssessmentRole[] {
+  return (Object.keys(ASSESSMENT_PERMISSIONS) as AssessmentRole[]).filter((role) => assessmentCan(role, permission));
+}
+
 /**
  * The role a member holds on one assessment: org owners and admins act as lead on every
  * assessment of their organization; others hold what the ACL grants them, or nothing.

@@ -19,8 +19,7 @@ import {
   setChange,
 } from "../activity-history/activity-history.js";
 import { lockAssessment } from "../assessments/assessment-lock.js";
-import { requireAssessment } from "../assessments/assessments.service.js";
-import { POSITION_STEP, place } from "../assessments/ordering.js";
+import { place } from "../assessments/ordering.js";
 import { assertAssetsInOrg } from "../assets/assets.service.js";
 import { assertArticlesInOrg } from "../knowledge-base/knowledge-base.service.js";
 import { resolveMapping } from "../mitre/technique-mapping.js";
@@ -40,6 +39,7 @@ import {
   type LockedActivity,
   lockActivity,
 } from "./activity-access.js";
+import { insertActivity } from "./activity-insert.js";
 import { fetchReadablePage, viaDriver } from "./activity-rows.js";
 
 /** Checks that tags, assets, articles and group named by an input belong to the organization / assessment. */
@@ -60,45 +60,9 @@ async function assertReferences(
   if (input.knowledgeBaseArticleIds) await assertArticlesInOrg(tx, ctx.org.id, input.knowledgeBaseArticleIds);
 }
 
-/** Adds an activity at the end of the assessment (lead). */
-export async function createActivity(ctx: OrgCtx, input: CreateActivityInput): Promise<Activity> {
-  await requireAssessment(ctx, input.assessmentId, "manage:activities", "assessmentId");
-  const id = await ctx.db.prisma.$transaction(async (tx) => {
-    await lockAssessment(tx, ctx.org.id, input.assessmentId);
-    await assertReferences(tx, ctx, input.assessmentId, input);
-    const { tactic } = await resolveMapping(tx, { techniques: input.techniques, tactic: input.tactic });
-    const last = await tx.activity.findFirst({
-      where: { assessmentId: input.assessmentId, deletedAt: null },
-      orderBy: { position: "desc" },
-      select: { position: true },
-    });
-    const expectations = input.expectations ?? {};
-    const created = await tx.activity.create({
-      data: {
-        organizationId: ctx.org.id,
-        assessmentId: input.assessmentId,
-        groupId: input.groupId ?? null,
-        position: (last?.position ?? 0) + POSITION_STEP,
-        title: input.title,
-        description: input.description,
-        tactic,
-        techniques: input.techniques,
-        knowledgeBaseArticleIds: input.knowledgeBaseArticleIds,
-        expectLogged: expectations.logged ?? false,
-        expectPrevented: expectations.prevented ?? false,
-        expectAlerted: expectations.alerted ?? false,
-        expectNotified: expectations.notified ?? false,
-        expectedSeverity: expectations.expectedSeverity ?? null,
-        createdById: ctx.user.id,
-        tags: { create: input.tagIds.map((tagId) => ({ tagId })) },
-        assets: { create: input.assetIds.map((assetId) => ({ assetId })) },
-      },
-      select: { id: true },
-    });
-    await recordHistory(tx, ctx, created.id, [{ field: "created", oldValue: null, newValue: { title: input.title } }]);
-    return created.id;
-  });
-  return activityOrThrow(ctx, id);
+/** Adds an activity at the end of the assessment (lead), in one statement (activity-insert.ts). */
+export function createActivity(ctx: OrgCtx, input: CreateActivityInput): Promise<Activity> {
+  return insertActivity(ctx, input);
 }
 
 /** One page of the assessment's activities in order, with tags and target assets. */

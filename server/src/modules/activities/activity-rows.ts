@@ -38,7 +38,8 @@ export const viaPrisma =
   <T>(query: Prisma.Sql) =>
     db.$queryRaw<T[]>(query);
 
-interface ActivitySqlRow extends ActivityWorkRow {
+/** An activity row as the statements of this file read it. */
+export interface ActivitySqlRow extends ActivityWorkRow {
   id: string;
   organizationId: string;
   assessmentId: string;
@@ -73,7 +74,8 @@ const SELECT_ACTIVITY = Prisma.sql`
       WHERE k."attackId" IS NULL OR k.revoked OR k.deprecated
     ), '[]'::json) AS "techniqueWarnings"`;
 
-function toActivity(row: ActivitySqlRow): Activity {
+/** An activity row as the API shows it. */
+export function toActivity(row: ActivitySqlRow): Activity {
   return {
     id: row.id,
     organizationId: row.organizationId,

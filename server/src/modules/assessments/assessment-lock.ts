@@ -8,6 +8,8 @@ import { notFound } from "../../lib/app-error.js";
  * takes it first, so those writers run one after the other and always read the order the
  * previous one left. We chose the lock over fractional keys with a unique index and retry:
  * moves are rare and short, the lock needs no retry loop, and integer positions stay small.
+ * activities.create takes the same lock inside the create_activity SQL function (one round
+ * trip; see activities/activity-insert.ts).
  */
 export async function lockAssessment(tx: Tx, organizationId: string, assessmentId: string): Promise<void> {
   const rows = await tx.$queryRaw<{ id: string }[]>`

@@ -40,21 +40,29 @@ type SqlRunner = { $queryRaw<T>(query: Prisma.Sql): Promise<T> };
 
 /** Looks up technique ids and tactic shortnames in the loaded ATT&CK data, in one statement (none when there is nothing to ask). */
 export async function loadAttackFacts(db: SqlRunner, techniqueIds: string[], tactics: string[]): Promise<AttackFacts> {
-  const facts: AttackFacts = { techniques: new Map(), tactics: new Set() };
   const ids = [...new Set(techniqueIds)];
   const names = [...new Set(tactics)];
-  if (ids.length === 0 && names.length === 0) return facts;
+  if (ids.length === 0 && names.length === 0) return attackFactsOf(null, null);
   const [row] = await db.$queryRaw<[{ techniques: unknown; tactics: string[] | null }]>(Prisma.sql`
     SELECT
       (SELECT json_agg(json_build_object('id', t."attackId", 'revoked', t."revoked", 'deprecated', t."deprecated",
           'tactics', ${TACTICS_OF_T}))
         FROM "attack_techniques" t WHERE t."attackId" = ANY(${ids}::text[])) AS techniques,
       ARRAY(SELECT ta."shortname" FROM "attack_tactics" ta WHERE ta."shortname" = ANY(${names}::text[])) AS tactics`);
-  const found = (typeof row?.techniques === "string" ? JSON.parse(row.techniques) : row?.techniques) as
+  return attackFactsOf(row?.techniques, row?.tactics);
+}
+
+/**
+ * AttackFacts from what a statement read: a json array of {id, revoked, deprecated, tactics}
+ * (the known techniques) and the known tactic shortnames.
+ */
+export function attackFactsOf(techniques: unknown, tactics: string[] | null | undefined): AttackFacts {
+  const facts: AttackFacts = { techniques: new Map(), tactics: new Set(tactics ?? []) };
+  const found = (typeof techniques === "string" ? JSON.parse(techniques) : techniques) as
     | (TechniqueFacts & { id: string })[]
-    | null;
+    | null
+    | undefined;
   for (const { id, ...rest } of found ?? []) facts.techniques.set(id, rest);
-  for (const name of row?.tactics ?? []) facts.tactics.add(name);
   return facts;
 }
 
@@ -141,7 +149,11 @@ export async function resolveMapping(db: SqlRunner, request: MappingRequest): Pr
     return { tactic: null, problems: [], warnings: [] };
   }
   const facts = await loadAttackFacts(db, request.techniques, tacticsOf(request));
-  const checked = checkMapping(facts, request, API_FIELDS);
+  return refuseProblems(checkMapping(facts, request, API_FIELDS));
+}
+
+/** VALIDATION naming every field at fault when a checked mapping has problems; else the mapping. */
+export function refuseProblems(checked: CheckedMapping): CheckedMapping {
   const first = checked.problems[0];
   if (first) {
     throw new AppError("VALIDATION", first.message, first.field, checked.problems);
