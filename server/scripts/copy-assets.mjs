@@ -1,8 +1,9 @@
 /**
- * `pnpm build`, second step: copies what the compiled modules read next to themselves (the
- * bundled ATT&CK dataset and its licence, the common-password list, the panel's static files)
- * from src/ to dist/, keeping their relative places (dist/ sits at the depth of src/, so `../`
- * paths hold). Files whose copy is already current are left alone, so a rebuild stays quick.
+ * `pnpm build`, second step (after build.mjs bundles the code): copies the files the program
+ * reads beside its code (the bundled ATT&CK dataset and its licence, the common-password list,
+ * the panel's static files, the spawner helper) from src/ to dist/, keeping their places
+ * relative to the top (src/code-files.ts finds them from there, in both). Files whose copy is
+ * already current are left alone.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -10,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const src = fileURLToPath(new URL("../src/", import.meta.url));
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-// Test code never ships; the compiler already leaves it out (tsconfig.build.json).
+// Test code never ships (the bundle holds only what the entries import).
 const skipped = new Set([join(src, "test-support")]);
 
 let copied = 0;

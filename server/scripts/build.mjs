@@ -1,0 +1,69 @@
+/**
+ * `pnpm build`: bundles the server with esbuild into dist/ (cli.js, the `assay` command that
+ * `pnpm start` and bin/assay.mjs run; report-file-worker.js, the worker thread report-file.ts
+ * starts; and the chunks they load), then copies the data files beside them (copy-assets.mjs).
+ *
+ * Why a bundle: Node loads a program of ~430 modules plus its packages' ~300 file by file
+ * (resolve, read, compile, link), which was half of the embedded server's cold start. A few
+ * large files load in a fraction of that. Type checking is `pnpm typecheck`'s job (esbuild
+ * strips types without checking them).
+ */
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const server = fileURLToPath(new URL("../", import.meta.url));
+
+/** Packages loaded from node_modules at run time rather than bundled, and why. */
+const EXTERNAL = [
+  // Read files beside their own modules (Wasm binaries, data bundles, runtime parts).
+  "@electric-sql/pglite",
+  "@prisma/client",
+  "@prisma/schema-engine-wasm",
+  "swagger-ui-dist",
+  // Native addons.
+  "@node-rs/argon2",
+  "@resvg/resvg-js",
+  "pg-native",
+  // Loaded on first use only (import()), large, or run in their own threads or processes:
+  // bundling them would gain nothing at start.
+  "playwright-core",
+  "oidc-provider",
+  "bullmq",
+  "ioredis",
+  "nodemailer",
+  "docx",
+  // The Liquid worker imports it by its installed path (liquid-worker.ts).
+  "liquidjs",
+  // Its transports run in worker threads that load pino's own files.
+  "pino",
+  // Only the sources run through tsx (report-file.ts); never the build.
+  "tsx",
+];
+
+// Removing the previous build first: a file the new build no longer writes must not linger.
+rmSync(new URL("../dist/", import.meta.url), { recursive: true, force: true });
+
+await build({
+  absWorkingDir: server,
+  entryPoints: { cli: "src/cli.ts", "report-file-worker": "src/modules/reports/report-file-worker.ts" },
+  outdir: "dist",
+  bundle: true,
+  // What the program imports with import() goes into chunks of its own, loaded when first used
+  // (with the packages they import). Chunks sit at the top of dist/ beside the entries, so every
+  // module's import.meta.url is a file of dist/ (code-files.ts relies on it).
+  splitting: true,
+  chunkNames: "[name]-[hash]",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  external: EXTERNAL,
+  // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+  },
+  sourcemap: true,
+  logLevel: "warning",
+});
+
+await import("./copy-assets.mjs");
