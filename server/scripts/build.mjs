@@ -1,7 +1,8 @@
 /**
  * `pnpm build`: bundles the server with esbuild into dist/ (cli.js, the `assay` command that
  * `pnpm start` and bin/assay.mjs run; report-file-worker.js, the worker thread report-file.ts
- * starts; and the chunks they load), then copies the data files beside them (copy-assets.mjs).
+ * starts; and the chunks they load), copies the data files beside them (copy-assets.mjs), and
+ * makes the migrated database a fresh installation starts from (embedded-snapshot.mjs).
  *
  * Why a bundle: Node loads a program of ~430 modules plus its packages' ~300 file by file
  * (resolve, read, compile, link), which was half of the embedded server's cold start. A few
@@ -58,6 +59,9 @@ await build({
   format: "esm",
   target: "node20",
   external: EXTERNAL,
+  // A package's ES module build before its CommonJS one: a bundled CommonJS module reached by
+  // import() would offer only a default export (named imports of @zxcvbn-ts/* came out undefined).
+  mainFields: ["module", "main"],
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   banner: {
     js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
@@ -67,3 +71,4 @@ await build({
 });
 
 await import("./copy-assets.mjs");
+await import("./embedded-snapshot.mjs");
