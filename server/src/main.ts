@@ -28,10 +28,12 @@ export interface RunningServer {
 }
 
 /** Opens the store named by the config (embedded PGlite folder or PostgreSQL pool). */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, logger?: Logger): Promise<Database> {
   const store = config.database;
   return store.kind === "embedded"
-    ? openEmbedded(store.dir)
+    ? openEmbedded(store.dir, () =>
+        logger?.info({ dir: store.dir }, "embedded database created from the build's snapshot"),
+      )
     : openPostgres({ url: store.url, poolSize: store.poolSize, connectTimeoutMs: store.connectTimeoutMs });
 }
 
@@ -78,7 +80,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const timings = new StartupTimings();
   timings.mark("modules");
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, logger);
   timings.mark("database");
   const readiness: Readiness = { migrated: false, migrationError: undefined, shuttingDown: false };
   const built = await buildDeps({ config, db, logger, readiness, version: VERSION });

@@ -115,12 +115,15 @@ export function wrapPGlite(db: PGlite, release: () => Promise<void> = async () =
   };
 }
 
-/** The embedded database in `dir`, created on first use (from the build's snapshot when there is one). */
-export async function openEmbedded(dir: string): Promise<Database> {
+/**
+ * The embedded database in `dir`, created on first use (from the build's snapshot when there is
+ * one: `onSnapshot` is then called).
+ */
+export async function openEmbedded(dir: string, onSnapshot: () => void = () => undefined): Promise<Database> {
   await mkdir(dir, { recursive: true });
   const release = await claimDataDir(dir);
   try {
-    await restoreEmbeddedSnapshot(dir);
+    if (await restoreEmbeddedSnapshot(dir)) onSnapshot();
     const db = await PGlite.create({ dataDir: dir });
     return wrapPGlite(db, release);
   } catch (error) {
