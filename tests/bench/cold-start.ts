@@ -86,6 +86,8 @@ function medians(starts: ColdStart[]): Record<string, number> {
 export async function measureColdStarts(runs: number, log: (line: string) => void = () => undefined) {
   if (!existsSync(join(SERVER_DIR, "dist", "cli.js"))) throw new Error("no server build: run `pnpm build` first");
   process.env.ASSAY_SERVER_BUILD = "dist";
+  // startBenchServer adds an exit listener per server (to kill it if this process dies first).
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 2 * runs + 10));
   const results: ColdStartResults = { fresh: [], restart: [], medians: { fresh: {}, restart: {} } };
   for (let i = 0; i < runs; i++) {
     const dir = await makeTempDir("assay-cold-");
