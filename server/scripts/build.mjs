@@ -9,11 +9,20 @@
  * large files load in a fraction of that. Type checking is `pnpm typecheck`'s job (esbuild
  * strips types without checking them).
  */
-import { rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { copyAssets } from "./copy-assets.mjs";
+import { makeEmbeddedSnapshot } from "./embedded-snapshot.mjs";
 
 const server = fileURLToPath(new URL("../", import.meta.url));
+// The build is made in dist.next/ and swapped in whole at the end: servers started from dist/
+// while it runs (the black-box suite builds beside running servers) never see a half-written
+// one, nor files of an older build. dist.next/ sits beside dist/, so code-files.ts paths hold.
+const dist = join(server, "dist");
+const next = join(server, "dist.next");
+const old = join(server, "dist.old");
 
 /** Packages loaded from node_modules at run time rather than bundled, and why. */
 const EXTERNAL = [
@@ -42,13 +51,11 @@ const EXTERNAL = [
   "tsx",
 ];
 
-// Removing the previous build first: a file the new build no longer writes must not linger.
-rmSync(new URL("../dist/", import.meta.url), { recursive: true, force: true });
-
+rmSync(next, { recursive: true, force: true });
 await build({
   absWorkingDir: server,
   entryPoints: { cli: "src/cli.ts", "report-file-worker": "src/modules/reports/report-file-worker.ts" },
-  outdir: "dist",
+  outdir: next,
   bundle: true,
   // What the program imports with import() goes into chunks of its own, loaded when first used
   // (with the packages they import). Chunks sit at the top of dist/ beside the entries, so every
@@ -70,5 +77,10 @@ await build({
   logLevel: "warning",
 });
 
-await import("./copy-assets.mjs");
-await import("./embedded-snapshot.mjs");
+copyAssets(next);
+makeEmbeddedSnapshot(next);
+
+rmSync(old, { recursive: true, force: true });
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * `pnpm build`, last step: a migrated embedded database that a fresh installation starts from
- * (src/db/embedded-snapshot.ts), in dist/db/embedded-snapshot/ with a manifest of the
+ * (src/db/embedded-snapshot.ts), in <build>/db/embedded-snapshot/ with a manifest of the
  * migrations it holds. The built server itself (`assay migrate`) makes it in a scratch folder.
  * Each migration's checksum is Prisma's: the SHA-256 of its migration.sql, the figure the server
  * compares with when it decides whether the copy fits.
@@ -19,7 +19,6 @@ import { fileURLToPath } from "node:url";
 const server = fileURLToPath(new URL("../", import.meta.url));
 const migrationsDir = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
 const cacheDir = join(server, "node_modules", ".cache", "assay-embedded-snapshot");
-const target = join(server, "dist", "db", "embedded-snapshot");
 
 /** The migrations on disk in apply order, as the server reads them (db/migration-files.ts). */
 function migrationsOnDisk() {
@@ -38,13 +37,13 @@ function versionOf(name) {
   return JSON.parse(readFileSync(join(server, "node_modules", name, "package.json"), "utf8")).version;
 }
 
-/** A migrated PGlite folder made by the built server, moved to `into`. */
-function migrate(into) {
+/** A migrated PGlite folder made by the server built in `out`, moved to `into`. */
+function migrate(out, into) {
   const scratch = mkdtempSync(join(tmpdir(), "assay-snapshot-"));
   try {
     // Only what the embedded store needs: no DATABASE_URL (a developer's PostgreSQL), no
     // production settings from the caller's shell.
-    execFileSync(process.execPath, [join(server, "dist", "cli.js"), "migrate"], {
+    execFileSync(process.execPath, [join(out, "cli.js"), "migrate"], {
       cwd: server,
       env: { PATH: process.env.PATH ?? "", HOME: scratch, NODE_ENV: "development", DATA_DIR: scratch },
       stdio: ["ignore", "ignore", "inherit"],
@@ -57,18 +56,22 @@ function migrate(into) {
   }
 }
 
-const manifest = { migrations: migrationsOnDisk() };
-const key = createHash("sha256")
-  .update(JSON.stringify(manifest))
-  .update(versionOf("@electric-sql/pglite"))
-  .update(versionOf("@prisma/schema-engine-wasm"))
-  .digest("hex")
-  .slice(0, 16);
-const cached = join(cacheDir, key);
-if (!existsSync(cached)) {
-  // One entry is enough: an older one belongs to migrations that are gone.
-  rmSync(cacheDir, { recursive: true, force: true });
-  migrate(cached);
+/** Writes db/embedded-snapshot/ and its manifest into the build folder `out` (its cli.js made it). */
+export function makeEmbeddedSnapshot(out) {
+  const manifest = { migrations: migrationsOnDisk() };
+  const key = createHash("sha256")
+    .update(JSON.stringify(manifest))
+    .update(versionOf("@electric-sql/pglite"))
+    .update(versionOf("@prisma/schema-engine-wasm"))
+    .digest("hex")
+    .slice(0, 16);
+  const cached = join(cacheDir, key);
+  if (!existsSync(cached)) {
+    // One entry is enough: an older one belongs to migrations that are gone.
+    rmSync(cacheDir, { recursive: true, force: true });
+    migrate(out, cached);
+  }
+  const target = join(out, "db", "embedded-snapshot");
+  cpSync(cached, target, { recursive: true });
+  writeFileSync(`${target}.json`, `${JSON.stringify(manifest, null, 1)}\n`);
 }
-cpSync(cached, target, { recursive: true });
-writeFileSync(`${target}.json`, `${JSON.stringify(manifest, null, 1)}\n`);
