@@ -80,7 +80,11 @@ describe("restart on the same DATA_DIR", () => {
       dirs.push(dataDir);
 
       const first = await track(startReadyServer({ dataDir }));
-      await first.waitForLog((line) => line.msg === "migrations applied");
+      // The schema comes from the migrations, or (embedded, built server) from the build's migrated snapshot.
+      await first.waitForLog(
+        (line) =>
+          line.msg === "migrations applied" || line.msg === "embedded database created from the build's snapshot",
+      );
       const before = await systemInfo(first.url);
       expect(before.installedAt).not.toBeNull();
       await expect(first.stop()).resolves.toEqual({ code: 0, signal: null });

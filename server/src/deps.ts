@@ -1,5 +1,5 @@
 /** Builds the process-wide dependencies from the configuration (shared by the server and tests). */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { createAuthRuntime } from "./auth-runtime.js";
 import type { Config } from "./config.js";
 import type { Deps, Readiness } from "./context.js";
@@ -57,13 +57,18 @@ export async function buildDeps(options: {
 }): Promise<BuiltDeps> {
   const { config, db, logger } = options;
   const clock = options.clock ?? systemClock;
+  // ioredis loads only when Redis is configured.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    ? new (await import("ioredis")).Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      })
     : undefined;
   // A Redis outage must degrade (memory fallbacks), not crash the process.
   redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
   const ring = await loadKeyRing(config);
-  const queues = createJobQueues({ redisUrl: config.redisUrl, prefix: config.executions.queuePrefix, logger });
+  const queues = await createJobQueues({ redisUrl: config.redisUrl, prefix: config.executions.queuePrefix, logger });
   const background = new BackgroundWork(logger);
   const deps: Deps = {
     config,
@@ -80,7 +85,7 @@ export async function buildDeps(options: {
     background,
     redis,
     queues,
-    executions: createExecutionRuntime(config, queues, logger),
+    executions: await createExecutionRuntime(config, queues, logger),
     events: createEventRuntime({ queues, background, clock, ids: randomIds }),
   };
   const subscriber = redis ? connectInvalidations(deps, redis) : undefined;

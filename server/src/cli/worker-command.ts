@@ -2,7 +2,6 @@
 import { Command, type Command as CommandType, InvalidArgumentError } from "commander";
 import { ConfigError } from "../config.js";
 import { createLogger } from "../lib/logger.js";
-import { startWorker } from "../worker.js";
 import { loadWorkerConfig, parseLabels } from "../worker-config.js";
 
 function concurrencyOption(value: string): number {
@@ -14,6 +13,8 @@ function concurrencyOption(value: string): number {
 async function runWorker(options: { labels?: string; concurrency?: number }): Promise<void> {
   const config = loadWorkerConfig(process.env, process.env.INIT_CWD ?? process.cwd());
   const logger = createLogger(config.logLevel);
+  // Loaded here, not by `assay serve`, which lists this command for --help only (BullMQ, ioredis).
+  const { startWorker } = await import("../worker.js");
   const worker = await startWorker(config, {
     labels: parseLabels(options.labels),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),

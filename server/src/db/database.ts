@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { claimDataDir } from "./data-dir-lock.js";
+import { restoreEmbeddedSnapshot } from "./embedded-snapshot.js";
 import { PatchedPGliteFactory, PatchedPgFactory } from "./upstream-fixes.js";
 
 export type DatabaseKind = "embedded" | "postgresql";
@@ -126,11 +127,15 @@ export function wrapPGlite(db: PGlite, release: () => Promise<void> = async () =
   };
 }
 
-/** The embedded database in `dir`, created on first use. */
-export async function openEmbedded(dir: string): Promise<Database> {
+/**
+ * The embedded database in `dir`, created on first use (from the build's snapshot when there is
+ * one: `onSnapshot` is then called).
+ */
+export async function openEmbedded(dir: string, onSnapshot: () => void = () => undefined): Promise<Database> {
   await mkdir(dir, { recursive: true });
   const release = await claimDataDir(dir);
   try {
+    if (await restoreEmbeddedSnapshot(dir)) onSnapshot();
     const db = await PGlite.create({ dataDir: dir });
     return wrapPGlite(db, release);
   } catch (error) {

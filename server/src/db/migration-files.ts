@@ -5,9 +5,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
+import { codeFile } from "../code-files.js";
 import type { SchemaFile } from "./schema-engine.js";
 
-export const PRISMA_DIR = fileURLToPath(new URL("../../../prisma/", import.meta.url));
+export const PRISMA_DIR = fileURLToPath(codeFile("../../prisma/"));
 export const MIGRATIONS_DIR = join(PRISMA_DIR, "migrations");
 export const SCHEMA_DIR = join(PRISMA_DIR, "schema");
 export const LOCKFILE_CONTENT =

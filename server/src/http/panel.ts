@@ -5,11 +5,12 @@
 import { readFileSync } from "node:fs";
 import type { AnyRouter } from "@trpc/server";
 import { Hono } from "hono";
+import { codeFile } from "../code-files.js";
 import { listProcedures } from "../trpc/catalogue.js";
 import { publicRoute } from "./route-guard.js";
 import type { AppEnv } from "./types.js";
 
-const STATIC = new URL("./static/", import.meta.url);
+const STATIC = codeFile("http/static/");
 const FILES: Record<string, string> = {
   "panel.js": "text/javascript; charset=utf-8",
   "panel.css": "text/css; charset=utf-8",

@@ -12,11 +12,12 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Context, Hono } from "hono";
+import { codeFile } from "../code-files.js";
 import { publicRoute } from "./route-guard.js";
 import type { AppEnv } from "./types.js";
 
-/** apps/web/dist, found from this file (src/http or dist/http: both sit two levels below server/). */
-export const WEB_DIST_DIR = fileURLToPath(new URL("../../../apps/web/dist/", import.meta.url));
+/** apps/web/dist (src/ and dist/ both sit one level below server/). */
+export const WEB_DIST_DIR = fileURLToPath(codeFile("../../apps/web/dist/"));
 
 export const WEB_APP_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { codeFile } from "../code-files.js";
 
 export interface SpawnHandlers {
   spawned(pid: number): void;
@@ -27,7 +28,7 @@ type Message =
   | { type: "exit"; id: number; exitCode: number | null; signal: NodeJS.Signals | null }
   | { type: "close"; id: number };
 
-const HELPER = fileURLToPath(new URL("./spawner-child.mjs", import.meta.url));
+const HELPER = fileURLToPath(codeFile("runner/spawner-child.mjs"));
 
 class Spawner {
   #child: ChildProcess | null = null;

@@ -4,7 +4,7 @@
  * superusers read. A message's secret (the token in a reset or invitation link) is never
  * stored in the clear: see sealed-secret.ts.
  */
-import { createTransport, type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Database } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { KeyRing } from "../crypto.js";
@@ -51,12 +51,17 @@ export function outboxMailer(db: Database, ring: KeyRing): Mailer {
 
 /** Sends through SMTP; a delivery failure is recorded and logged, never shown to the requester. */
 export function smtpMailer(db: Database, smtpUrl: string, from: string, logger: Logger, ring: KeyRing): Mailer {
-  const transport: Transporter = createTransport(smtpUrl);
+  // nodemailer is loaded with the first message, not by every start of the server.
+  let transport: Promise<Transporter> | undefined;
+  const smtp = () => {
+    transport ??= import("nodemailer").then(({ createTransport }) => createTransport(smtpUrl));
+    return transport;
+  };
 
   async function deliver(id: string, message: MailContent): Promise<void> {
     const { secret: _secret, ...content } = message;
     try {
-      await transport.sendMail({ from, ...content });
+      await (await smtp()).sendMail({ from, ...content });
       // Handed over: the sealed copy of the secret has no further use here.
       await db.prisma.mailMessage.update({ where: { id }, data: { sentAt: new Date(), secretSealed: null } });
     } catch (error) {

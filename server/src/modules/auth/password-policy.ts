@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import { codeFile } from "../../code-files.js";
 import { AppError } from "../../lib/app-error.js";
 
 export const PASSWORD_MIN = 12;
@@ -13,9 +14,7 @@ export const PASSWORD_MAX = 128;
 export const PASSWORD_MIN_SCORE = 3;
 
 const commonPasswords = new Set(
-  readFileSync(new URL("./data/common-passwords.txt", import.meta.url), "utf8")
-    .split("\n")
-    .filter(Boolean),
+  readFileSync(codeFile("modules/auth/data/common-passwords.txt"), "utf8").split("\n").filter(Boolean),
 );
 
 // C0/C1 controls (NUL, tab, newline, DEL...) and the Unicode line/paragraph separators:

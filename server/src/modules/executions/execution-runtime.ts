@@ -10,7 +10,6 @@ import type { Config } from "../../config.js";
 import type { ExecutionRuntime } from "../../context.js";
 import type { EventConsumer } from "../../execution-bus/bus.js";
 import { createMemoryBus } from "../../execution-bus/memory-bus.js";
-import { createRedisBus } from "../../execution-bus/redis-bus.js";
 import type { JobQueues } from "../../jobs/queue.js";
 import { within } from "../../lib/deadline.js";
 import type { Logger } from "../../lib/logger.js";
@@ -20,12 +19,22 @@ import { startReaper } from "./execution-reaper.js";
 import { recordEvent } from "./execution-recorder.js";
 
 /** The engine for `config` over `queues` (BullMQ with REDIS_URL, in-process otherwise). */
-export function createExecutionRuntime(config: Config, queues: JobQueues, logger: Logger): ExecutionRuntime {
+export async function createExecutionRuntime(
+  config: Config,
+  queues: JobQueues,
+  logger: Logger,
+): Promise<ExecutionRuntime> {
   const nodeId = randomUUID();
   const mode = queues.kind === "bullmq" && config.redisUrl ? "redis" : "memory";
+  // The Redis bus (and ioredis) loads only in Redis mode.
   const bus =
     mode === "redis"
-      ? createRedisBus({ url: config.redisUrl as string, prefix: config.executions.queuePrefix, logger, role: "api" })
+      ? (await import("../../execution-bus/redis-bus.js")).createRedisBus({
+          url: config.redisUrl as string,
+          prefix: config.executions.queuePrefix,
+          logger,
+          role: "api",
+        })
       : createMemoryBus();
   const localLabels = mode === "memory" ? normaliseLabels(automaticLabels()) : null;
   let host: RunnerHost | null = null;

@@ -4,14 +4,13 @@
  * 401 challenge naming the protected-resource metadata, so an agent finds the authorization
  * server by itself. Each tool and resource runs a tRPC procedure as the request's credential.
  */
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { AnyRouter } from "@trpc/server";
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from "hono";
 import type { Context, Deps } from "../../context.js";
 import { guard, signedInContext } from "../../http/route-guard.js";
 import type { AppEnv } from "../../http/types.js";
 import { createCallerFactory } from "../../trpc/init.js";
-import { type CallProcedure, createMcpServer } from "./mcp-server.js";
+import type { CallProcedure } from "./mcp-server.js";
 import { buildTools } from "./mcp-tools.js";
 import { mcpResourceMetadataUrl, publicBaseUrl } from "./resource-metadata.http.js";
 
@@ -35,6 +34,20 @@ function procedureAt(caller: unknown, path: string): (input: unknown) => Promise
   ) => Promise<unknown>;
 }
 
+// The MCP SDK is loaded by the first call to /mcp, not by every start of the server.
+let mcpModules:
+  | Promise<
+      [typeof import("./mcp-server.js"), typeof import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js")]
+    >
+  | undefined;
+function loadMcp() {
+  mcpModules ??= Promise.all([
+    import("./mcp-server.js"),
+    import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
+  ]);
+  return mcpModules;
+}
+
 /** The /mcp routes over `router` (mounted at /mcp). */
 export function mcpRoutes(deps: Deps, router: AnyRouter, contextOf: ContextOf): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -50,6 +63,7 @@ export function mcpRoutes(deps: Deps, router: AnyRouter, contextOf: ContextOf): 
       };
       return c.json(body, 405, { allow: "POST" });
     }
+    const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await loadMcp();
     const ctx = signedInContext(c);
     const caller = createCaller(ctx);
     const call: CallProcedure = (path, input) => procedureAt(caller, path)(input);

@@ -6,12 +6,13 @@ import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip, gzipSync } from "node:zlib";
 import { z } from "zod";
+import { codeFile } from "../../code-files.js";
 import { AppError } from "../../lib/app-error.js";
 import { type ParsedAttack, parsedAttackSchema } from "./attack-model.js";
 import { issuePath } from "./stix-bundle.js";
 
 /** Where the bundled dataset lives, next to this module. */
-export const BUNDLED_DATASET_URL = new URL("./data/enterprise-attack.json.gz", import.meta.url);
+export const BUNDLED_DATASET_URL = codeFile("modules/mitre/data/enterprise-attack.json.gz");
 
 /** Identifies the file's format; bump `version` when ParsedAttack changes shape. */
 export const DATASET_FORMAT = { format: "assay.attack-dataset", version: 1 } as const;

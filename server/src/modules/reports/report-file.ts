@@ -6,6 +6,7 @@
  * is the TypeScript file, loaded through tsx's loader registered inside the worker.
  */
 import { Worker } from "node:worker_threads";
+import { codeFile } from "../../code-files.js";
 import { type WorkerFailure, workerAnswer } from "../../lib/worker-answer.js";
 import type { ReportImages } from "./report-pictures.js";
 
@@ -28,7 +29,8 @@ export class ReportFileError extends Error {
 
 function startWorker(request: ReportFileRequest): Worker {
   const options = { workerData: request, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
-  if (import.meta.url.endsWith(".js")) return new Worker(new URL("./report-file-worker.js", import.meta.url), options);
+  // The build bundles the worker into its own file at the top of dist/ (scripts/build.mjs).
+  if (import.meta.url.endsWith(".js")) return new Worker(codeFile("report-file-worker.js"), options);
   const entry = new URL("./report-file-worker.ts", import.meta.url).href;
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;

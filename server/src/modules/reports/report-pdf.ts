@@ -4,7 +4,6 @@
  * JavaScript and every network request is refused: the HTML is self-contained.
  */
 import { accessSync, constants } from "node:fs";
-import { chromium } from "playwright-core";
 import type { Config } from "../../config.js";
 
 const DEFAULT_CHROMIUM = "/usr/bin/chromium";
@@ -22,6 +21,9 @@ export function findChromium(config: Pick<Config, "reports">): string | null {
 
 /** `html` printed to A4 PDF by Chromium at `executablePath`, within `timeoutMs`. */
 export async function printPdf(executablePath: string, html: string, timeoutMs: number): Promise<Uint8Array> {
+  // playwright-core is loaded on the first PDF: it is about a third of the program's modules, which
+  // every start would load otherwise.
+  const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath,
     headless: true,

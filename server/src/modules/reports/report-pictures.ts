@@ -2,7 +2,11 @@
  * Pictures as the report writers use them: charts as SVG, evidence as bitmaps with their size.
  * Pure (no database, no storage), so the writers can run in a worker thread (report-file.ts).
  */
-import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
+
+// The renderer (a native addon) loads with the first chart drawn: the server imports this
+// module for bitmapSize alone, and only the report worker draws.
+const require = createRequire(import.meta.url);
 
 export type ReportImage =
   | { kind: "svg"; svg: string }
@@ -37,6 +41,7 @@ export function bitmapSize(bytes: Uint8Array): { width: number; height: number }
 
 /** An SVG drawn as PNG (for Word), twice its size for a sharp print. */
 export function svgToPng(svg: string): { bytes: Uint8Array; width: number; height: number } {
+  const { Resvg } = require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const rendered = new Resvg(svg, {
     fitTo: { mode: "zoom", value: 2 },
     font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
