@@ -421,6 +421,9 @@ function serverEnv(store: Store, dataDir = store.dataDir): Record<string, string
     // The storm signs one account in 20 times a second: the limits must not turn it into 429s.
     RATE_LIMIT_LOGIN_PER_IP: "1000000/1m",
     RATE_LIMIT_LOGIN_PER_ACCOUNT: "1000000/1m",
+    // wrk's 64 readers and the storm's sign-ins (each a client of its own in real life) share
+    // 127.0.0.1: the per-address connection cap (128) turned slow sign-ins into 429s.
+    MAX_CONNECTIONS_PER_IP: "1024",
     ...store.env,
   };
 }
