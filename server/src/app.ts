@@ -12,6 +12,7 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { appRouter } from "./app-router.js";
 import { type Context, createRequestContext, type Deps } from "./context.js";
+import { asRequest } from "./db/fair-turns.js";
 import { benchRoutes } from "./http/bench.http.js";
 import { DOCS_CSP, docsRoutes } from "./http/docs.js";
 import { errorBody, sendError } from "./http/error-body.js";
@@ -106,6 +107,8 @@ export function createApp(deps: Deps, router: AnyRouter = appRouter, options: Ap
   // Unknown input keys refused, `{}` accepted as no input: on every procedure, both doors.
   installInputGate(router);
 
+  // Database turns go to the oldest request first (db/fair-turns.ts).
+  app.use((_c, next) => asRequest(next));
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(closeLingeringAfterUnreadBody());

@@ -8,6 +8,7 @@ import pg from "pg";
 import { type Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { claimDataDir } from "./data-dir-lock.js";
 import { restoreEmbeddedSnapshot } from "./embedded-snapshot.js";
+import { inTurns } from "./fair-turns.js";
 import { PatchedPGliteFactory, PatchedPgFactory } from "./upstream-fixes.js";
 
 export type DatabaseKind = "embedded" | "postgresql";
@@ -105,7 +106,9 @@ export function openPostgres(options: PostgresOptions): Database {
 }
 
 /** Wraps an open PGlite instance (a folder, or memory for tests). */
-export function wrapPGlite(db: PGlite, release: () => Promise<void> = async () => undefined): Database {
+export function wrapPGlite(raw: PGlite, release: () => Promise<void> = async () => undefined): Database {
+  // Its one connection is taken in turns, oldest request first (fair-turns.ts).
+  const db = inTurns(raw);
   const factory = new PatchedPGliteFactory(db);
   const prisma = new PrismaClient({ adapter: factory, transactionOptions: TRANSACTION_OPTIONS });
   return {
@@ -121,7 +124,7 @@ export function wrapPGlite(db: PGlite, release: () => Promise<void> = async () =
     withAdvisoryLock: (_key, work) => work(),
     async close() {
       await prisma.$disconnect();
-      await db.close();
+      await raw.close();
       await release();
     },
   };
